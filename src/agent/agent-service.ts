@@ -1,0 +1,90 @@
+import type { FaultPolicy } from '../model/endpoint.js';
+import type { VipStatus } from '../machines/vip.status.js';
+import type { HealthCheck } from '../ports/health.js';
+
+/** What a VIP looks like from outside: LinK's Endpoint shape plus what LinK never showed. */
+export interface EndpointView {
+  id: string;
+  status: VipStatus;
+  ip: string;
+  checks: HealthCheck[];
+  healthcheck_interval: number;
+  plugin: 'arp';
+  election_key: string;
+  fault_policy: FaultPolicy;
+  /** Hostname holding the lock, as last seen; null when unknown (etcd unreachable, or no holder). */
+  holder: string | null;
+  /** Create revision of the lock key: a fencing token for the current holder. */
+  fencing_token: string | null;
+  /** Epoch ms at which this host's lease runs out unless renewed; null without a lease. */
+  lease_deadline: number | null;
+  health: { ok: boolean; detail: string } | null;
+  last_fault: string | null;
+  conflicts: number;
+}
+
+export interface NewEndpoint {
+  ip: string;
+  checks: HealthCheck[];
+  healthcheckInterval: number;
+  faultPolicy: FaultPolicy;
+}
+
+/** One transition of one VIP, kept for the audit trail and streamed to the live view. */
+export interface TransitionRecord {
+  at: number;
+  endpointId: string;
+  electionKey: string;
+  hostname: string;
+  from: VipStatus;
+  to: VipStatus;
+  /** The event that caused it, e.g. `elected` or `health_check_fail`. */
+  event: string;
+  /** Human-readable cause, e.g. the failing check or the new holder. */
+  cause: string;
+}
+
+/** Another host's published view of a VIP, read from `/link/status/<key>/<host>`. */
+export interface PeerStatus {
+  hostname: string;
+  electionKey: string;
+  status: VipStatus;
+  holder: string | null;
+  updatedAt: number;
+}
+
+export interface LeaseView {
+  leaseId: string | null;
+  deadline: number | null;
+  etcdReachable: boolean;
+}
+
+/**
+ * Everything the HTTP API needs from the agent. Reads come from actor snapshots; writes send
+ * events. The API never calls etcd or `ip` itself.
+ */
+export interface AgentService {
+  readonly hostname: string;
+  readonly version: string;
+  list(): EndpointView[];
+  get(id: string): EndpointView | undefined;
+  /** Throws DuplicateEndpointError, TooManyEndpointsError or ShuttingDownError. */
+  create(spec: NewEndpoint): Promise<EndpointView>;
+  /** Throws EndpointNotFoundError. */
+  updateChecks(id: string, checks: HealthCheck[]): Promise<EndpointView>;
+  /** Resolves once the VIP is released: another host holds it, or a bounded wait passed. */
+  remove(id: string): Promise<void>;
+  /** Throws EndpointNotFoundError or FailoverRefusedError. */
+  failover(id: string): Promise<void>;
+  /** Every host that participates for this endpoint's IP, this one included. */
+  hosts(id: string): Promise<string[]>;
+  /** Recent transitions, newest last. */
+  history(id?: string): TransitionRecord[];
+  /** Live transitions; returns an unsubscribe. */
+  onTransition(listener: (record: TransitionRecord) => void): () => void;
+  /** Every host's published status for every VIP this host knows. */
+  cluster(): Promise<PeerStatus[]>;
+  lease(): LeaseView;
+  /** The statechart definition, `machine.toJSON()`, for the live view. */
+  machineDefinition(): unknown;
+}

@@ -1,0 +1,34 @@
+import type { HealthCheck } from '../ports/health.js';
+
+/**
+ * Every event a VIP statechart understands. The first five carry LinK's names and semantics; the
+ * others are what LinK lacked: an explicit stop, an operator failover, the local lease deadline, and
+ * facts reported by the network actors.
+ */
+export type VipEvent =
+  /** This host holds the lock. `reannounce` asks for a fresh announcement (others may have held it). */
+  | { type: 'elected'; holder: string; revision: string; reannounce?: boolean }
+  /** Another host holds the lock. */
+  | { type: 'demoted'; holder: string; revision: string }
+  /** etcd could not be reached within the retry budget. */
+  | { type: 'fault'; reason: string }
+  | { type: 'health_check_fail'; detail: string }
+  | { type: 'health_check_success'; detail: string }
+  /** `release` hands the VIP over and unbinds it; `hold` keeps lock and address for a quick restart. */
+  | { type: 'stop'; mode: 'release' | 'hold' }
+  /** Operator request: hand the VIP to another host, keeping it bound until that host holds it. */
+  | { type: 'failover' }
+  /** The host lease is about to pass its local deadline without a renewal. */
+  | { type: 'lease.expiring'; deadline: number }
+  | { type: 'checks.update'; checks: HealthCheck[]; intervalMs: number }
+  | { type: 'net.bound' }
+  | { type: 'net.error'; detail: string }
+  | { type: 'arp.conflict'; mac: string };
+
+export type VipEventType = VipEvent['type'];
+
+/** Events the election actor receives from its parent. */
+export type ElectionCommand = { type: 'yield' };
+
+/** Events the holder actor receives from its parent. */
+export type HolderCommand = { type: 'reannounce' };

@@ -1,0 +1,241 @@
+import { assign, fromCallback, fromPromise, sendTo, setup } from 'xstate';
+import type { Endpoint } from '../model/endpoint.js';
+import type { HealthCheck } from '../ports/health.js';
+import type { ElectionCommand, HolderCommand, VipEvent } from './vip.events.js';
+
+export interface VipInput {
+  endpoint: Endpoint;
+  hostname: string;
+}
+
+export interface HealthSnapshot {
+  ok: boolean;
+  detail: string;
+}
+
+export interface VipContext {
+  endpoint: Endpoint;
+  hostname: string;
+  /** Lock holder as last reported by the election actor. */
+  holder: string | undefined;
+  /** Create revision of the lock key: a fencing token for the current holder. */
+  revision: string | undefined;
+  health: HealthSnapshot | undefined;
+  lastFault: string | undefined;
+  lastNetError: string | undefined;
+  conflicts: number;
+  stopMode: 'release' | 'hold';
+}
+
+export interface ElectionInput {
+  electionKey: string;
+}
+export interface HealthInput {
+  checks: HealthCheck[];
+  intervalSeconds: number;
+}
+export interface AddressInput {
+  ip: string;
+}
+export interface HandoverInput {
+  electionKey: string;
+  ip: string;
+  mode: 'release' | 'hold';
+}
+
+const electionKeyOf = (endpoint: Endpoint) => endpoint.ip.replace('/', '_');
+
+/**
+ * One VIP on one host. The transition table on BOOTING/STANDBY/ACTIVATED/FAILING is LinK's; the
+ * actors below are typed placeholders, replaced once at the composition root with `.provide()`, so
+ * this file imports no I/O and the exported diagram is exactly what runs.
+ */
+export const vipMachine = setup({
+  types: {
+    context: {} as VipContext,
+    events: {} as VipEvent,
+    input: {} as VipInput,
+    output: {} as { id: string },
+  },
+  actors: {
+    /** Campaigns for the lock and watches it; reports elected, demoted, fault and lease.expiring. */
+    election: fromCallback<ElectionCommand, ElectionInput>(() => {}),
+    /** Probes every configured check; reports health_check_fail and health_check_success. */
+    health: fromCallback<VipEvent, HealthInput>(() => {}),
+    /** Binds the VIP, announces it, keeps it bound, and reports conflicts while ACTIVATED. */
+    holder: fromCallback<HolderCommand, AddressInput>(() => {}),
+    /** Unbinds the VIP, retrying until it is gone. */
+    unbinder: fromCallback<VipEvent, AddressInput>(() => {}),
+    /** Deletes our lock key so another host takes over at once. */
+    releaseLock: fromPromise<void, ElectionInput>(async () => {}),
+    /** On stop: release the lock, wait for a new holder (bounded), then unbind, unless holding. */
+    handover: fromPromise<void, HandoverInput>(async () => {}),
+  },
+  guards: {
+    faultActivates: ({ context }) => context.endpoint.faultPolicy === 'activate',
+    releasesOnLeaseExpiry: ({ context }) => context.endpoint.faultPolicy === 'release',
+    asksReannounce: ({ event }) => event.type === 'elected' && event.reannounce === true,
+  },
+  actions: {
+    recordLock: assign(({ event }) =>
+      event.type === 'elected' || event.type === 'demoted'
+        ? { holder: event.holder, revision: event.revision }
+        : {},
+    ),
+    recordHealth: assign(({ event }) =>
+      event.type === 'health_check_fail' || event.type === 'health_check_success'
+        ? { health: { ok: event.type === 'health_check_success', detail: event.detail } }
+        : {},
+    ),
+    recordFault: assign(({ event }) => (event.type === 'fault' ? { lastFault: event.reason } : {})),
+    recordNetError: assign(({ event }) => (event.type === 'net.error' ? { lastNetError: event.detail } : {})),
+    clearNetError: assign({ lastNetError: undefined }),
+    countConflict: assign({ conflicts: ({ context }) => context.conflicts + 1 }),
+    updateChecks: assign(({ context, event }) =>
+      event.type === 'checks.update'
+        ? {
+            endpoint: {
+              ...context.endpoint,
+              checks: event.checks,
+              healthcheckInterval: Math.round(event.intervalMs / 1000),
+            },
+          }
+        : {},
+    ),
+    forwardChecks: sendTo('health', ({ event }) => event),
+    yieldLock: sendTo('election', { type: 'yield' } satisfies ElectionCommand),
+    reannounce: sendTo('holder', { type: 'reannounce' } satisfies HolderCommand),
+    recordStopMode: assign(({ event }) => (event.type === 'stop' ? { stopMode: event.mode } : {})),
+    recordActorError: assign(({ event }) => ({
+      lastNetError: `actor error: ${String((event as { error?: unknown }).error)}`,
+    })),
+  },
+}).createMachine({
+  id: 'vip',
+  context: ({ input }) => ({
+    endpoint: input.endpoint,
+    hostname: input.hostname,
+    holder: undefined,
+    revision: undefined,
+    health: undefined,
+    lastFault: undefined,
+    lastNetError: undefined,
+    conflicts: 0,
+    stopMode: 'release',
+  }),
+  initial: 'running',
+  output: ({ context }) => ({ id: context.endpoint.id }),
+  states: {
+    running: {
+      invoke: {
+        id: 'health',
+        src: 'health',
+        input: ({ context }) => ({
+          checks: context.endpoint.checks,
+          intervalSeconds: context.endpoint.healthcheckInterval,
+        }),
+        onError: { actions: 'recordActorError' },
+      },
+      on: {
+        stop: { target: 'STOPPING', actions: 'recordStopMode' },
+        'checks.update': { actions: ['updateChecks', 'forwardChecks'] },
+        health_check_success: { actions: 'recordHealth' },
+        health_check_fail: { actions: 'recordHealth' },
+        fault: { actions: 'recordFault' },
+        'net.error': { actions: 'recordNetError' },
+        'net.bound': { actions: 'clearNetError' },
+        'arp.conflict': { actions: 'countConflict' },
+      },
+      initial: 'contending',
+      states: {
+        contending: {
+          invoke: {
+            id: 'election',
+            src: 'election',
+            input: ({ context }) => ({ electionKey: electionKeyOf(context.endpoint) }),
+            onError: { actions: 'recordActorError' },
+          },
+          on: {
+            health_check_fail: { target: 'FAILING', actions: 'recordHealth' },
+          },
+          initial: 'BOOTING',
+          states: {
+            BOOTING: {
+              on: {
+                elected: { target: 'ACTIVATED', actions: 'recordLock' },
+                demoted: { target: 'STANDBY', actions: 'recordLock' },
+                fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
+              },
+            },
+            STANDBY: {
+              invoke: {
+                id: 'unbinder',
+                src: 'unbinder',
+                input: ({ context }) => ({ ip: context.endpoint.ip }),
+                onError: { actions: 'recordActorError' },
+              },
+              on: {
+                elected: { target: 'ACTIVATED', actions: 'recordLock' },
+                demoted: { actions: 'recordLock' },
+                fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
+              },
+            },
+            ACTIVATED: {
+              invoke: {
+                id: 'holder',
+                src: 'holder',
+                input: ({ context }) => ({ ip: context.endpoint.ip }),
+                onError: { actions: 'recordActorError' },
+              },
+              on: {
+                demoted: { target: 'STANDBY', actions: 'recordLock' },
+                elected: [
+                  { guard: 'asksReannounce', actions: ['recordLock', 'reannounce'] },
+                  { actions: 'recordLock' },
+                ],
+                failover: { actions: 'yieldLock' },
+                'lease.expiring': { guard: 'releasesOnLeaseExpiry', target: 'STANDBY' },
+              },
+            },
+          },
+        },
+        FAILING: {
+          invoke: [
+            {
+              id: 'unbinder',
+              src: 'unbinder',
+              input: ({ context }) => ({ ip: context.endpoint.ip }),
+              onError: { actions: 'recordActorError' },
+            },
+            {
+              id: 'releaseLock',
+              src: 'releaseLock',
+              input: ({ context }) => ({ electionKey: electionKeyOf(context.endpoint) }),
+              onError: { actions: 'recordActorError' },
+            },
+          ],
+          on: {
+            health_check_success: { target: 'contending.STANDBY', actions: 'recordHealth' },
+            health_check_fail: { actions: 'recordHealth' },
+          },
+        },
+      },
+    },
+    STOPPING: {
+      invoke: {
+        id: 'handover',
+        src: 'handover',
+        input: ({ context }) => ({
+          electionKey: electionKeyOf(context.endpoint),
+          ip: context.endpoint.ip,
+          mode: context.stopMode,
+        }),
+        onDone: 'STOPPED',
+        onError: { target: 'STOPPED', actions: 'recordActorError' },
+      },
+    },
+    STOPPED: { type: 'final' },
+  },
+});
+
+export type VipMachine = typeof vipMachine;

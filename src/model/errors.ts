@@ -1,0 +1,36 @@
+/** Domain errors: the API maps each to a status code, the CLI prints its message. */
+export class LinkError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class EndpointNotFoundError extends LinkError {
+  constructor(readonly id: string) {
+    super(`endpoint ${id} not found`);
+  }
+}
+
+/** The same election key (IP) is already configured on this host. */
+export class DuplicateEndpointError extends LinkError {
+  constructor(readonly ip: string, readonly existingId: string) {
+    super(`IP ${ip} is already configured on this host as endpoint ${existingId}`);
+  }
+}
+
+export class TooManyEndpointsError extends LinkError {
+  constructor(readonly max: number) {
+    super(`too many endpoints configured: the limit is ${max} (--max-endpoints)`);
+  }
+}
+
+/** Failover asked of a host that does not hold the VIP, or with no other host to take it. */
+export class FailoverRefusedError extends LinkError {}
+
+/** The agent is shutting down and accepts no more writes. */
+export class ShuttingDownError extends LinkError {
+  constructor() {
+    super('the agent is shutting down');
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The etcd port: a host lease, one lock key per VIP, and a watch on the lock keys. Every call has a
+ * deadline inside the adapter, so a silent network fails in bounded time instead of hanging.
+ */
+
+/** etcd lease ids are 64-bit: kept as decimal strings. */
+export type LeaseId = string;
+
+export interface LockState {
+  /** Hostname stored as the lock's value. */
+  holder: string;
+  /** Lease the lock key is bound to. */
+  leaseId: LeaseId;
+  /** Create revision of the key: a fencing token that grows with every new holder. */
+  revision: string;
+}
+
+export interface LeasePort {
+  grant(ttlSeconds: number): Promise<LeaseId>;
+  /** Renews the lease once; resolves the TTL left in seconds, 0 when the lease no longer exists. */
+  keepAlive(leaseId: LeaseId): Promise<number>;
+  revoke(leaseId: LeaseId): Promise<void>;
+}
+
+export type LockChange = { key: string; lock: LockState | undefined };
+
+export interface LockPort {
+  /** Creates `key` bound to `leaseId` if absent; resolves whoever holds it afterwards. */
+  campaign(key: string, holder: string, leaseId: LeaseId): Promise<LockState>;
+  /** Deletes `key` only if it is bound to `leaseId`; resolves whether it was deleted. */
+  release(key: string, leaseId: LeaseId): Promise<boolean>;
+  read(key: string): Promise<LockState | undefined>;
+  /** Watches every key under `prefix`; `onError` is called when the watch breaks for good. */
+  watch(
+    prefix: string,
+    onChange: (change: LockChange) => void,
+    onError: (error: Error) => void,
+  ): Promise<() => Promise<void>>;
+}
+
+export interface KvPort {
+  get(key: string): Promise<string | undefined>;
+  /** Writes `value`; bound to `leaseId` when given, so it vanishes with the host. */
+  put(key: string, value: string, leaseId?: LeaseId): Promise<void>;
+  delete(key: string): Promise<void>;
+  list(prefix: string): Promise<Map<string, string>>;
+}
+
+export interface CoordinationPort {
+  lease: LeasePort;
+  lock: LockPort;
+  kv: KvPort;
+  close(): Promise<void>;
+}

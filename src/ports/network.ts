@@ -1,0 +1,30 @@
+/**
+ * The host network port, in the spirit of vip-manager's four-method IP configurer: whether the VIP
+ * is bound, bind it, unbind it, and announce it to neighbours.
+ */
+export interface AddressPort {
+  /** `cidr` is the VIP with its prefix, e.g. `10.0.0.10/32` or `fd00::10/128`. */
+  has(cidr: string): Promise<boolean>;
+  add(cidr: string): Promise<void>;
+  remove(cidr: string): Promise<void>;
+}
+
+export interface AnnounceOptions {
+  /** Frames sent back to back per round (both shapes count as one). */
+  count: number;
+  /** Time between rounds, in ms. */
+  intervalMs: number;
+}
+
+export interface Conflict {
+  ip: string;
+  /** The other station's MAC that claimed our VIP. */
+  mac: string;
+}
+
+export interface AnnouncerPort {
+  /** Sends one round of gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6). */
+  announce(ip: string): Promise<void>;
+  /** Reports frames from another MAC that claim `ip`; returns an unsubscribe. */
+  watchConflicts(ip: string, onConflict: (conflict: Conflict) => void): () => void;
+}
