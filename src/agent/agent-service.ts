@@ -1,5 +1,5 @@
-import type { FaultPolicy } from '../model/endpoint.js';
 import type { VipStatus } from '../machines/vip.status.js';
+import type { FaultPolicy } from '../model/endpoint.js';
 import type { HealthCheck } from '../ports/health.js';
 
 /** What a VIP looks like from outside: LinK's Endpoint shape plus what LinK never showed. */

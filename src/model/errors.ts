@@ -14,7 +14,10 @@ export class EndpointNotFoundError extends LinkError {
 
 /** The same election key (IP) is already configured on this host. */
 export class DuplicateEndpointError extends LinkError {
-  constructor(readonly ip: string, readonly existingId: string) {
+  constructor(
+    readonly ip: string,
+    readonly existingId: string,
+  ) {
     super(`IP ${ip} is already configured on this host as endpoint ${existingId}`);
   }
 }

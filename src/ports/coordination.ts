@@ -30,12 +30,17 @@ export interface LockPort {
   /** Deletes `key` only if it is bound to `leaseId`; resolves whether it was deleted. */
   release(key: string, leaseId: LeaseId): Promise<boolean>;
   read(key: string): Promise<LockState | undefined>;
-  /** Watches every key under `prefix`; `onError` is called when the watch breaks for good. */
-  watch(
-    prefix: string,
-    onChange: (change: LockChange) => void,
-    onError: (error: Error) => void,
-  ): Promise<() => Promise<void>>;
+  /**
+   * Watches every key under `prefix`. `onReconnect` fires when the watch resumes after a break, so
+   * callers can re-read what they may have missed; `onError` when it broke for good.
+   */
+  watch(prefix: string, handlers: WatchHandlers): Promise<() => Promise<void>>;
+}
+
+export interface WatchHandlers {
+  onChange: (change: LockChange) => void;
+  onReconnect: () => void;
+  onError: (error: Error) => void;
 }
 
 export interface KvPort {

@@ -1,0 +1,136 @@
+import { fromCallback } from 'xstate';
+import type { ElectionCommand, VipEvent } from '../machines/vip.events.js';
+import type { ElectionInput } from '../machines/vip.machine.js';
+import { keys } from '../model/keys.js';
+import type { Clock } from '../ports/clock.js';
+import type { LockPort, LockState } from '../ports/coordination.js';
+import type { Logger } from '../ports/logger.js';
+import type { HostLease } from './host-lease.js';
+import type { LockWatcher } from './lock-watcher.js';
+
+export interface ElectionDeps {
+  hostname: string;
+  hostLease: HostLease;
+  locks: LockPort;
+  watcher: LockWatcher;
+  clock: Clock;
+  logger: Logger;
+  /** Wait before retrying a failed campaign. */
+  retryMs: number;
+  /** After an operator failover, how long we stay out of the race to let another host win. */
+  yieldMs: number;
+}
+
+/**
+ * Campaigns for one VIP's lock with a create-if-absent transaction bound to the host lease, then
+ * follows the lock through the shared watch: a delete makes us contend at once, a put tells us who
+ * holds it. Reports `elected`, `demoted`, `fault` and `lease.expiring` to the VIP statechart.
+ */
+export function createElectionActor(deps: ElectionDeps) {
+  return fromCallback<ElectionCommand, ElectionInput>(({ input, sendBack, receive }) => {
+    const key = keys.lock(input.electionKey);
+    const log = deps.logger.child({ electionKey: input.electionKey });
+    const send = (event: VipEvent) => {
+      if (!stopped) sendBack(event);
+    };
+    let stopped = false;
+    let inFlight = false;
+    let again = false;
+    let faulted = false;
+    let yieldUntil = 0;
+    let retryTimer: unknown;
+
+    const ours = (lock: LockState) => lock.leaseId === deps.hostLease.inForce?.leaseId;
+
+    const report = (lock: LockState) => {
+      if (ours(lock)) {
+        send({ type: 'elected', holder: lock.holder, revision: lock.revision, reannounce: faulted });
+        faulted = false;
+      } else {
+        send({ type: 'demoted', holder: lock.holder, revision: lock.revision });
+      }
+    };
+
+    const retryLater = (ms: number) => {
+      deps.clock.clearTimeout(retryTimer);
+      retryTimer = deps.clock.setTimeout(() => void campaign(), ms);
+    };
+
+    const campaign = async (): Promise<void> => {
+      if (stopped) return;
+      if (inFlight) {
+        again = true;
+        return;
+      }
+      const lease = deps.hostLease.inForce;
+      if (!lease) return; // `lease.granted` starts the race
+      const yieldLeft = yieldUntil - deps.clock.now();
+      inFlight = true;
+      try {
+        if (yieldLeft > 0) {
+          const lock = await deps.locks.read(key);
+          if (lock) report(lock);
+          else retryLater(yieldLeft);
+        } else {
+          report(await deps.locks.campaign(key, deps.hostname, lease.leaseId));
+        }
+      } catch (error) {
+        log.debug({ err: error }, 'campaign failed; retrying');
+        retryLater(deps.retryMs);
+      } finally {
+        inFlight = false;
+        if (again) {
+          again = false;
+          void campaign();
+        }
+      }
+    };
+
+    const offLock = deps.watcher.on(key, (lock) => {
+      if (lock) report(lock);
+      else void campaign();
+    });
+    const offResync = deps.watcher.onResync(() => void campaign());
+    const offLease = deps.hostLease.subscribe((event) => {
+      switch (event.type) {
+        case 'lease.granted':
+        case 'etcd.up':
+          void campaign();
+          break;
+        case 'etcd.down':
+          faulted = true;
+          send({ type: 'fault', reason: `etcd unreachable: ${event.reason}` });
+          break;
+        case 'lease.expiring':
+          send({ type: 'lease.expiring', deadline: event.deadline });
+          break;
+      }
+    });
+
+    receive((command) => {
+      if (command.type !== 'yield') return;
+      const lease = deps.hostLease.inForce;
+      yieldUntil = deps.clock.now() + deps.yieldMs;
+      if (!lease) return;
+      deps.locks.release(key, lease.leaseId).then(
+        (released) => log.info({ released }, 'lock released for an operator failover'),
+        (error) => log.warn({ err: error }, 'could not release the lock for a failover'),
+      );
+      retryLater(deps.yieldMs);
+    });
+
+    if (!deps.hostLease.etcdReachable) {
+      faulted = true;
+      send({ type: 'fault', reason: 'etcd unreachable at start' });
+    }
+    void campaign();
+
+    return () => {
+      stopped = true;
+      deps.clock.clearTimeout(retryTimer);
+      offLock();
+      offResync();
+      offLease();
+    };
+  });
+}

@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import { type Actor, type ActorRefFrom, createActor, type InspectionEvent } from 'xstate';
+import { HostLease } from '../actors/host-lease.js';
+import { LockWatcher } from '../actors/lock-watcher.js';
+import { agentMachine } from '../machines/agent.machine.js';
+import { vipMachine } from '../machines/vip.machine.js';
+import { statusOf, type VipStatus } from '../machines/vip.status.js';
+import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
+import { parseRecord, toRecord } from '../model/endpoint-record.js';
+import {
+  DuplicateEndpointError,
+  EndpointNotFoundError,
+  FailoverRefusedError,
+  ShuttingDownError,
+  TooManyEndpointsError,
+} from '../model/errors.js';
+import { keys } from '../model/keys.js';
+import type { Clock } from '../ports/clock.js';
+import type { CoordinationPort } from '../ports/coordination.js';
+import type { HealthCheck, ProbePort } from '../ports/health.js';
+import type { Logger } from '../ports/logger.js';
+import type { AddressPort, AnnouncerPort } from '../ports/network.js';
+import type {
+  AgentService,
+  EndpointView,
+  LeaseView,
+  NewEndpoint,
+  PeerStatus,
+  TransitionRecord,
+} from './agent-service.js';
+import type { AgentSettings } from './settings.js';
+import { StatusPublisher } from './status-publisher.js';
+import { causeOf, TransitionLog } from './transition-log.js';
+import { provideVipMachine } from './vip-actors.js';
+
+export interface AgentDeps {
+  hostname: string;
+  version: string;
+  coordination: CoordinationPort;
+  address: AddressPort;
+  announcer: AnnouncerPort;
+  probe: ProbePort;
+  clock: Clock;
+  logger: Logger;
+  settings: AgentSettings;
+  /** Extra inspection, e.g. XState's inspection events into the logs with `--inspect`. */
+  inspect?: (event: InspectionEvent) => void;
+  onAnnounced?: (ip: string) => void;
+  onConflict?: (ip: string, mac: string) => void;
+}
+
+type VipRef = ActorRefFrom<typeof vipMachine>;
+
+/**
+ * The agent: owns the actor system (one supervisor, one VIP statechart per endpoint), the host
+ * lease and the lock watch, and persists endpoints in etcd. The API talks to it only through
+ * AgentService: reads come from snapshots, writes are events.
+ */
+export class Agent implements AgentService {
+  readonly hostname: string;
+  readonly version: string;
+  readonly hostLease: HostLease;
+  private readonly watcher: LockWatcher;
+  private readonly actor: Actor<typeof agentMachine>;
+  private readonly log = new TransitionLog();
+  private readonly publisher: StatusPublisher;
+  private readonly lastStatus = new Map<string, VipStatus>();
+  /** Election keys reserved by a create in flight, so two concurrent creates cannot both pass. */
+  private readonly reserved = new Set<string>();
+  private shuttingDown = false;
+  private restoreTimer: unknown;
+
+  constructor(private readonly deps: AgentDeps) {
+    const { hostname, coordination, clock, logger, settings } = deps;
+    this.hostname = hostname;
+    this.version = deps.version;
+    this.hostLease = new HostLease({
+      hostname,
+      ttlSeconds: settings.leaseTtlSeconds,
+      keepaliveIntervalMs: settings.keepaliveIntervalMs,
+      faultAfter: settings.faultAfter,
+      expiryMarginMs: settings.expiryMarginMs,
+      lease: coordination.lease,
+      kv: coordination.kv,
+      clock,
+      logger: logger.child({ component: 'host-lease' }),
+    });
+    this.watcher = new LockWatcher(
+      coordination.lock,
+      keys.lockPrefix,
+      clock,
+      logger.child({ component: 'watch' }),
+    );
+    this.publisher = new StatusPublisher({
+      hostname,
+      kv: coordination.kv,
+      hostLease: this.hostLease,
+      logger,
+      enabled: settings.publishStatus,
+    });
+    const vip = provideVipMachine({
+      hostname,
+      hostLease: this.hostLease,
+      locks: coordination.lock,
+      watcher: this.watcher,
+      address: deps.address,
+      announcer: deps.announcer,
+      probe: deps.probe,
+      clock,
+      logger,
+      settings,
+      ...(deps.onAnnounced ? { onAnnounced: deps.onAnnounced } : {}),
+      ...(deps.onConflict ? { onConflict: deps.onConflict } : {}),
+    });
+    this.actor = createActor(agentMachine.provide({ actors: { vip } }), {
+      input: { hostname },
+      clock,
+      inspect: (event) => {
+        this.observe(event);
+        deps.inspect?.(event);
+      },
+    });
+    // An unhandled actor error would otherwise crash the process.
+    this.actor.subscribe({ error: (error) => logger.error({ err: error }, 'agent actor system failed') });
+    this.hostLease.subscribe((event) => {
+      if (event.type === 'lease.granted')
+        void this.publisher.republish(this.endpoints(), (id) => this.get(id));
+    });
+  }
+
+  /** Starts the lease, the watch and the actor system, then restores stored endpoints (retrying while etcd is away). */
+  async start(): Promise<void> {
+    this.actor.start();
+    await this.watcher.start();
+    await this.hostLease.start();
+    await this.restore();
+  }
+
+  private async restore(): Promise<void> {
+    const { kv } = this.deps.coordination;
+    let stored: Map<string, string>;
+    try {
+      stored = await kv.list(keys.endpointsOf(this.hostname));
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not read stored endpoints; retrying in 1 s');
+      this.restoreTimer = this.deps.clock.setTimeout(() => void this.restore(), 1000);
+      return;
+    }
+    for (const [key, raw] of stored) {
+      try {
+        const endpoint = parseRecord(raw, this.deps.settings.defaultFaultPolicy);
+        if (this.vips()[endpoint.id] || this.findByKey(electionKeyOf(endpoint.ip))) continue;
+        this.spawn(endpoint);
+      } catch (error) {
+        // A corrupt record is skipped and left in place for an operator to inspect or fix.
+        this.deps.logger.error({ err: error, key }, 'skipping a corrupt stored endpoint');
+      }
+    }
+    this.deps.logger.info({ endpoints: Object.keys(this.vips()).length }, 'endpoints restored');
+  }
+
+  private vips(): Record<string, VipRef> {
+    return this.actor.getSnapshot().context.vips;
+  }
+
+  private endpoints(): Endpoint[] {
+    return Object.values(this.vips()).map((ref) => ref.getSnapshot().context.endpoint);
+  }
+
+  private findByKey(electionKey: string): Endpoint | undefined {
+    return this.endpoints().find((e) => electionKeyOf(e.ip) === electionKey);
+  }
+
+  private spawn(endpoint: Endpoint): void {
+    this.actor.send({ type: 'endpoint.add', endpoint });
+    void this.publisher.link(electionKeyOf(endpoint.ip));
+  }
+
+  list(): EndpointView[] {
+    return Object.keys(this.vips())
+      .map((id) => this.get(id))
+      .filter((view): view is EndpointView => view !== undefined);
+  }
+
+  get(id: string): EndpointView | undefined {
+    const ref = this.vips()[id];
+    if (!ref) return undefined;
+    const snapshot = ref.getSnapshot();
+    const { endpoint, holder, revision, health, lastFault, conflicts } = snapshot.context;
+    return {
+      id,
+      status: statusOf(snapshot),
+      ip: endpoint.ip,
+      checks: endpoint.checks,
+      healthcheck_interval: endpoint.healthcheckInterval,
+      plugin: 'arp',
+      election_key: electionKeyOf(endpoint.ip),
+      fault_policy: endpoint.faultPolicy,
+      holder: holder ?? null,
+      fencing_token: revision ?? null,
+      lease_deadline: this.hostLease.inForce?.deadline ?? null,
+      health: health ?? null,
+      last_fault: lastFault ?? null,
+      conflicts,
+    };
+  }
+
+  async create(spec: NewEndpoint): Promise<EndpointView> {
+    if (this.shuttingDown) throw new ShuttingDownError();
+    const electionKey = electionKeyOf(spec.ip);
+    const existing = this.findByKey(electionKey);
+    if (existing) throw new DuplicateEndpointError(spec.ip, existing.id);
+    if (this.reserved.has(electionKey)) throw new DuplicateEndpointError(spec.ip, '(being created)');
+    const max = this.deps.settings.maxEndpoints;
+    if (max > 0 && Object.keys(this.vips()).length + this.reserved.size >= max)
+      throw new TooManyEndpointsError(max);
+    this.reserved.add(electionKey);
+    try {
+      const endpoint: Endpoint = {
+        id: `vip-${randomUUID()}`,
+        ip: spec.ip,
+        checks: spec.checks,
+        healthcheckInterval: spec.healthcheckInterval,
+        faultPolicy: spec.faultPolicy,
+      };
+      await this.deps.coordination.kv.put(
+        keys.endpoint(this.hostname, endpoint.id),
+        JSON.stringify(toRecord(endpoint)),
+      );
+      this.spawn(endpoint);
+      return this.get(endpoint.id) as EndpointView;
+    } finally {
+      this.reserved.delete(electionKey);
+    }
+  }
+
+  async updateChecks(id: string, checks: HealthCheck[]): Promise<EndpointView> {
+    const ref = this.vips()[id];
+    if (!ref) throw new EndpointNotFoundError(id);
+    const endpoint = { ...ref.getSnapshot().context.endpoint, checks };
+    await this.deps.coordination.kv.put(keys.endpoint(this.hostname, id), JSON.stringify(toRecord(endpoint)));
+    ref.send({ type: 'checks.update', checks, intervalMs: endpoint.healthcheckInterval * 1000 });
+    return this.get(id) as EndpointView;
+  }
+
+  async remove(id: string): Promise<void> {
+    const ref = this.vips()[id];
+    if (!ref) throw new EndpointNotFoundError(id);
+    const { endpoint } = ref.getSnapshot().context;
+    // Forget the record first: if etcd refuses, nothing has changed and the caller can retry.
+    await this.deps.coordination.kv.delete(keys.endpoint(this.hostname, id));
+    await this.publisher.unlink(electionKeyOf(endpoint.ip));
+    const done = waitForDone(ref);
+    this.actor.send({ type: 'endpoint.remove', id });
+    await done;
+  }
+
+  async failover(id: string): Promise<void> {
+    const view = this.get(id);
+    if (!view) throw new EndpointNotFoundError(id);
+    if (view.status !== 'ACTIVATED') {
+      throw new FailoverRefusedError(
+        `this host (${this.hostname}) does not hold ${view.ip}: it is ${view.status}`,
+      );
+    }
+    const others = (await this.hosts(id)).filter((h) => h !== this.hostname);
+    if (others.length === 0) throw new FailoverRefusedError(`no other host participates for ${view.ip}`);
+    const ref = this.vips()[id] as VipRef;
+    const demoted = new Promise<void>((resolve) => {
+      const timer = this.deps.clock.setTimeout(finish, this.deps.settings.handoverTimeoutMs + 500);
+      const sub = ref.subscribe((snapshot) => {
+        if (statusOf(snapshot) !== 'ACTIVATED') finish();
+      });
+      function finish() {
+        sub.unsubscribe();
+        resolve();
+      }
+      void timer;
+    });
+    ref.send({ type: 'failover' });
+    await demoted;
+  }
+
+  async hosts(id: string): Promise<string[]> {
+    const view = this.get(id);
+    if (!view) throw new EndpointNotFoundError(id);
+    const links = await this.deps.coordination.kv.list(keys.linksOf(view.election_key));
+    return [...links.keys()].map((key) => key.slice(keys.linksOf(view.election_key).length)).sort();
+  }
+
+  history(id?: string): TransitionRecord[] {
+    return this.log.list(id);
+  }
+
+  onTransition(listener: (record: TransitionRecord) => void): () => void {
+    return this.log.subscribe(listener);
+  }
+
+  async cluster(): Promise<PeerStatus[]> {
+    return this.publisher.readAll();
+  }
+
+  lease(): LeaseView {
+    const lease = this.hostLease.inForce;
+    return {
+      leaseId: lease?.leaseId ?? null,
+      deadline: lease?.deadline ?? null,
+      etcdReachable: this.hostLease.etcdReachable,
+    };
+  }
+
+  machineDefinition(): unknown {
+    return vipMachine.toJSON();
+  }
+
+  /** Hands every VIP over (or keeps them with `hold`), waiting at most `deadlineMs`, then closes. */
+  async shutdown({ hold, deadlineMs }: { hold: boolean; deadlineMs: number }): Promise<void> {
+    this.shuttingDown = true;
+    this.deps.clock.clearTimeout(this.restoreTimer);
+    const finished = new Promise<void>((resolve) => {
+      const sub = this.actor.subscribe({ complete: resolve, error: () => resolve() });
+      if (this.actor.getSnapshot().status !== 'active') {
+        sub.unsubscribe();
+        resolve();
+      }
+    });
+    this.actor.send({ type: 'shutdown', mode: hold ? 'hold' : 'release' });
+    let timer: unknown;
+    const timeout = new Promise<void>((resolve) => {
+      timer = this.deps.clock.setTimeout(resolve, deadlineMs);
+    });
+    await Promise.race([finished, timeout]);
+    this.deps.clock.clearTimeout(timer);
+    await this.hostLease.stop({ revoke: !hold });
+    await this.watcher.stop();
+    this.actor.stop();
+  }
+
+  /** Turns snapshot changes of VIP actors into transition records, logs and published status. */
+  private observe(event: InspectionEvent): void {
+    if (event.type !== '@xstate.snapshot') return;
+    const id = (event.actorRef as { id?: string }).id ?? '';
+    if (!id.startsWith('vip-')) return;
+    const snapshot = event.snapshot as ReturnType<VipRef['getSnapshot']>;
+    if (!snapshot.context?.endpoint) return;
+    const to = statusOf(snapshot);
+    const from = this.lastStatus.get(id) ?? 'BOOTING';
+    if (to === 'STOPPED') this.lastStatus.delete(id);
+    else this.lastStatus.set(id, to);
+    if (from === to) return;
+    const { endpoint } = snapshot.context;
+    const record: TransitionRecord = {
+      at: this.deps.clock.now(),
+      endpointId: id,
+      electionKey: electionKeyOf(endpoint.ip),
+      hostname: this.hostname,
+      from,
+      to,
+      event: event.event.type,
+      cause: causeOf(event.event),
+    };
+    this.deps.logger.info(
+      { endpoint: id, ip: endpoint.ip, from, to, event: record.event, cause: record.cause },
+      `${endpoint.ip}: ${from} -> ${to}`,
+    );
+    this.log.add(record);
+    void this.publisher.publish(record, this.get(id) ?? null, this.log.list(id));
+  }
+}
+
+function waitForDone(ref: VipRef): Promise<void> {
+  return new Promise((resolve) => {
+    if (ref.getSnapshot().status !== 'active') return resolve();
+    ref.subscribe({ complete: () => resolve(), error: () => resolve() });
+  });
+}

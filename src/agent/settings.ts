@@ -1,0 +1,43 @@
+import type { FaultPolicy } from '../model/endpoint.js';
+
+/** The agent's timing and policy, resolved from configuration at the composition root. */
+export interface AgentSettings {
+  leaseTtlSeconds: number;
+  keepaliveIntervalMs: number;
+  /** Consecutive failed keepalives before the VIPs apply their fault policy. */
+  faultAfter: number;
+  /** `release` VIPs unbind this long before the local lease deadline. */
+  expiryMarginMs: number;
+  healthIntervalMs: number;
+  healthTimeoutMs: number;
+  healthFall: number;
+  healthRise: number;
+  arpCount: number;
+  arpIntervalMs: number;
+  arpRefreshMs: number;
+  reconcileMs: number;
+  handoverTimeoutMs: number;
+  /** 0 or less: no limit. */
+  maxEndpoints: number;
+  defaultFaultPolicy: FaultPolicy;
+  publishStatus: boolean;
+}
+
+export const defaultSettings: AgentSettings = {
+  leaseTtlSeconds: 6,
+  keepaliveIntervalMs: 3000,
+  faultAfter: 2,
+  expiryMarginMs: 1000,
+  healthIntervalMs: 5000,
+  healthTimeoutMs: 5000,
+  healthFall: 3,
+  healthRise: 1,
+  arpCount: 4,
+  arpIntervalMs: 1000,
+  arpRefreshMs: 0,
+  reconcileMs: 2000,
+  handoverTimeoutMs: 2000,
+  maxEndpoints: 1000,
+  defaultFaultPolicy: 'activate',
+  publishStatus: true,
+};

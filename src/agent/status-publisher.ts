@@ -1,0 +1,127 @@
+import type { HostLease } from '../actors/host-lease.js';
+import { VIP_STATUSES, type VipStatus } from '../machines/vip.status.js';
+import type { Endpoint } from '../model/endpoint.js';
+import { electionKeyOf } from '../model/endpoint.js';
+import { keys } from '../model/keys.js';
+import type { KvPort } from '../ports/coordination.js';
+import type { Logger } from '../ports/logger.js';
+import type { EndpointView, PeerStatus, TransitionRecord } from './agent-service.js';
+
+const AUDIT_DEPTH = 20;
+
+export interface StatusPublisherDeps {
+  hostname: string;
+  kv: KvPort;
+  hostLease: HostLease;
+  logger: Logger;
+  enabled: boolean;
+}
+
+/**
+ * Writes what other agents need to see: the link key saying this host participates for a VIP, this
+ * host's status per VIP, and a bounded audit trail. All of it rides the host lease, so a dead host
+ * disappears from `hosts` and from the cluster view on its own (LinK's link keys stayed forever).
+ */
+export class StatusPublisher {
+  constructor(private readonly deps: StatusPublisherDeps) {}
+
+  private leaseId(): string | undefined {
+    return this.deps.hostLease.inForce?.leaseId;
+  }
+
+  async link(electionKey: string): Promise<void> {
+    const leaseId = this.leaseId();
+    if (!leaseId) return; // re-linked on `lease.granted`
+    await this.quietly('link', () =>
+      this.deps.kv.put(
+        keys.link(electionKey, this.deps.hostname),
+        JSON.stringify({ updated_at: new Date().toISOString() }),
+        leaseId,
+      ),
+    );
+  }
+
+  async unlink(electionKey: string): Promise<void> {
+    await this.quietly('unlink', async () => {
+      await this.deps.kv.delete(keys.link(electionKey, this.deps.hostname));
+      await this.deps.kv.delete(keys.status(electionKey, this.deps.hostname));
+    });
+  }
+
+  async publish(
+    record: TransitionRecord,
+    view: EndpointView | null,
+    trail: TransitionRecord[],
+  ): Promise<void> {
+    if (!this.deps.enabled) return;
+    const leaseId = this.leaseId();
+    if (!leaseId) return;
+    if (record.to === 'STOPPED') return;
+    const status: PeerStatus = {
+      hostname: this.deps.hostname,
+      electionKey: record.electionKey,
+      status: record.to,
+      holder: view?.holder ?? null,
+      updatedAt: record.at,
+    };
+    await this.quietly('status', async () => {
+      await this.deps.kv.put(
+        keys.status(record.electionKey, this.deps.hostname),
+        JSON.stringify(status),
+        leaseId,
+      );
+      await this.deps.kv.put(
+        `${keys.auditOf(record.electionKey)}/${this.deps.hostname}`,
+        JSON.stringify(trail.slice(-AUDIT_DEPTH)),
+        leaseId,
+      );
+    });
+  }
+
+  /** After a new lease, lease-bound keys from the old one are gone: write them again. */
+  async republish(endpoints: Endpoint[], view: (id: string) => EndpointView | undefined): Promise<void> {
+    for (const endpoint of endpoints) {
+      const electionKey = electionKeyOf(endpoint.ip);
+      await this.link(electionKey);
+      const current = view(endpoint.id);
+      if (current && this.deps.enabled) {
+        const leaseId = this.leaseId();
+        if (!leaseId) return;
+        const status: PeerStatus = {
+          hostname: this.deps.hostname,
+          electionKey,
+          status: current.status,
+          holder: current.holder,
+          updatedAt: Date.now(),
+        };
+        await this.quietly('status', () =>
+          this.deps.kv.put(keys.status(electionKey, this.deps.hostname), JSON.stringify(status), leaseId),
+        );
+      }
+    }
+  }
+
+  async readAll(): Promise<PeerStatus[]> {
+    const all = await this.deps.kv.list(keys.statusPrefix);
+    const out: PeerStatus[] = [];
+    for (const [key, raw] of all) {
+      try {
+        const status = JSON.parse(raw) as PeerStatus;
+        if (VIP_STATUSES.includes(status.status as VipStatus)) out.push(status);
+      } catch {
+        this.deps.logger.warn({ key }, 'ignoring a corrupt status record');
+      }
+    }
+    return out.sort(
+      (a, b) => a.electionKey.localeCompare(b.electionKey) || a.hostname.localeCompare(b.hostname),
+    );
+  }
+
+  private async quietly(what: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      this.deps.logger.debug({ err: error, what }, 'status write failed; it is refreshed on the next change');
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { createElectionActor } from '../actors/election.actor.js';
+import { createHealthActor } from '../actors/health.actor.js';
+import { createHolderActor, type HolderDeps } from '../actors/holder.actor.js';
+import type { HostLease } from '../actors/host-lease.js';
+import type { LockWatcher } from '../actors/lock-watcher.js';
+import { createHandoverActor, createReleaseLockActor } from '../actors/release.actors.js';
+import { createUnbinderActor } from '../actors/unbinder.actor.js';
+import { vipMachine } from '../machines/vip.machine.js';
+import type { Clock } from '../ports/clock.js';
+import type { LockPort } from '../ports/coordination.js';
+import type { ProbePort } from '../ports/health.js';
+import type { Logger } from '../ports/logger.js';
+import type { AddressPort, AnnouncerPort } from '../ports/network.js';
+import type { AgentSettings } from './settings.js';
+
+export interface VipActorDeps {
+  hostname: string;
+  hostLease: HostLease;
+  locks: LockPort;
+  watcher: LockWatcher;
+  address: AddressPort;
+  announcer: AnnouncerPort;
+  probe: ProbePort;
+  clock: Clock;
+  logger: Logger;
+  settings: AgentSettings;
+  onAnnounced?: HolderDeps['onAnnounced'];
+  onConflict?: HolderDeps['onConflict'];
+}
+
+const RETRY_MS = 1000;
+
+/** The VIP statechart with its real actors: the one place where machine meets I/O. */
+export function provideVipMachine(deps: VipActorDeps) {
+  const { settings: s, clock, logger } = deps;
+  const release = {
+    hostLease: deps.hostLease,
+    locks: deps.locks,
+    watcher: deps.watcher,
+    address: deps.address,
+    logger,
+    handoverTimeoutMs: s.handoverTimeoutMs,
+  };
+  return vipMachine.provide({
+    actors: {
+      election: createElectionActor({
+        hostname: deps.hostname,
+        hostLease: deps.hostLease,
+        locks: deps.locks,
+        watcher: deps.watcher,
+        clock,
+        logger,
+        retryMs: RETRY_MS,
+        yieldMs: s.handoverTimeoutMs,
+      }),
+      health: createHealthActor({
+        probe: deps.probe,
+        clock,
+        defaultIntervalMs: s.healthIntervalMs,
+        timeoutMs: s.healthTimeoutMs,
+        fall: s.healthFall,
+        rise: s.healthRise,
+      }),
+      holder: createHolderActor({
+        address: deps.address,
+        announcer: deps.announcer,
+        clock,
+        logger,
+        arpCount: s.arpCount,
+        arpIntervalMs: s.arpIntervalMs,
+        arpRefreshMs: s.arpRefreshMs,
+        reconcileMs: s.reconcileMs,
+        retryMs: RETRY_MS,
+        conflictHoldoffMs: 10_000,
+        ...(deps.onAnnounced ? { onAnnounced: deps.onAnnounced } : {}),
+        ...(deps.onConflict ? { onConflict: deps.onConflict } : {}),
+      }),
+      unbinder: createUnbinderActor({ address: deps.address, clock, logger, retryMs: RETRY_MS }),
+      releaseLock: createReleaseLockActor(release),
+      handover: createHandoverActor(release),
+    },
+  });
+}

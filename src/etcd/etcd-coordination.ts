@@ -1,0 +1,160 @@
+import { Etcd3, type IKeyValue, type Watcher } from 'etcd3';
+import type {
+  CoordinationPort,
+  KvPort,
+  LeaseId,
+  LeasePort,
+  LockPort,
+  LockState,
+  WatchHandlers,
+} from '../ports/coordination.js';
+import { type EtcdConnection, toEtcd3Options } from './etcd-options.js';
+
+/**
+ * The etcd adapter behind the coordination port. Every call carries a deadline, because with
+ * packets silently dropped an etcd call without one hangs for many seconds.
+ */
+export class EtcdCoordination implements CoordinationPort {
+  readonly client: Etcd3;
+  readonly lease: LeasePort;
+  readonly lock: LockPort;
+  readonly kv: KvPort;
+  /** Counts calls by kind, for the idle-load measurements and metrics. */
+  readonly calls = new Map<string, number>();
+
+  constructor(private readonly conn: EtcdConnection) {
+    this.client = new Etcd3(toEtcd3Options(conn));
+    this.lease = {
+      grant: (ttl) => this.grant(ttl),
+      keepAlive: (id) => this.keepAlive(id),
+      revoke: (id) => this.revoke(id),
+    };
+    this.lock = {
+      campaign: (key, holder, id) => this.campaign(key, holder, id),
+      release: (key, id) => this.release(key, id),
+      read: (key) => this.readLock(key),
+      watch: (prefix, handlers) => this.watch(prefix, handlers),
+    };
+    this.kv = {
+      get: (key) =>
+        this.count('get', this.client.get(key).options(this.opts()).string()).then((v) => v ?? undefined),
+      put: async (key, value, leaseId) => {
+        const put = this.client.put(key).value(value).options(this.opts());
+        await this.count('put', leaseId ? put.lease(leaseId).exec() : put.exec());
+      },
+      delete: async (key) => {
+        await this.count('delete', this.client.delete().key(key).options(this.opts()).exec());
+      },
+      list: async (prefix) => {
+        const all = await this.count(
+          'range',
+          this.client.getAll().prefix(prefix).options(this.opts()).strings(),
+        );
+        return new Map(Object.entries(all));
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+
+  private opts() {
+    return { deadline: new Date(Date.now() + this.conn.callTimeoutMs) };
+  }
+
+  private count<T>(kind: string, call: Promise<T>): Promise<T> {
+    this.calls.set(kind, (this.calls.get(kind) ?? 0) + 1);
+    return call;
+  }
+
+  private async grant(ttlSeconds: number): Promise<LeaseId> {
+    const res = await this.count(
+      'lease_grant',
+      this.client.leaseClient.leaseGrant({ TTL: ttlSeconds }, this.opts()),
+    );
+    return res.ID;
+  }
+
+  private async keepAlive(leaseId: LeaseId): Promise<number> {
+    this.calls.set('lease_keepalive', (this.calls.get('lease_keepalive') ?? 0) + 1);
+    const stream = await this.client.leaseClient.leaseKeepAlive(this.opts());
+    try {
+      const res = await new Promise<{ TTL: string }>((resolve, reject) => {
+        stream.on('data', resolve);
+        stream.on('error', reject);
+        stream.on('end', () => reject(new Error('etcd closed the keepalive stream')));
+        stream.write({ ID: leaseId });
+      });
+      return Number(res.TTL);
+    } finally {
+      stream.end();
+    }
+  }
+
+  private async revoke(leaseId: LeaseId): Promise<void> {
+    await this.count('lease_revoke', this.client.leaseClient.leaseRevoke({ ID: leaseId }, this.opts()));
+  }
+
+  private async campaign(key: string, holder: string, leaseId: LeaseId): Promise<LockState> {
+    const res = await this.count(
+      'txn',
+      this.client
+        .if(key, 'Create', '==', 0)
+        .then(this.client.put(key).value(holder).lease(leaseId))
+        .else(this.client.get(key))
+        .options(this.opts())
+        .commit(),
+    );
+    if (res.succeeded) {
+      const revision = res.header.revision;
+      return { holder, leaseId, revision };
+    }
+    const kv = res.responses[0]?.response_range?.kvs[0];
+    if (!kv) {
+      // Deleted between the compare and the read: the caller campaigns again on the watch event.
+      throw new Error(`lock ${key} vanished during the campaign`);
+    }
+    return toLockState(kv);
+  }
+
+  private async release(key: string, leaseId: LeaseId): Promise<boolean> {
+    const res = await this.count(
+      'txn',
+      this.client
+        .if(key, 'Lease', '==', leaseId)
+        .then(this.client.delete().key(key))
+        .options(this.opts())
+        .commit(),
+    );
+    return res.succeeded;
+  }
+
+  private async readLock(key: string): Promise<LockState | undefined> {
+    const res = await this.count('range', this.client.get(key).options(this.opts()).exec());
+    const kv = res.kvs[0];
+    return kv ? toLockState(kv) : undefined;
+  }
+
+  private async watch(prefix: string, handlers: WatchHandlers): Promise<() => Promise<void>> {
+    this.calls.set('watch', (this.calls.get('watch') ?? 0) + 1);
+    const watcher: Watcher = await this.client.watch().prefix(prefix).create();
+    let broken = false;
+    watcher.on('put', (kv) => handlers.onChange({ key: kv.key.toString(), lock: toLockState(kv) }));
+    watcher.on('delete', (kv) => handlers.onChange({ key: kv.key.toString(), lock: undefined }));
+    // etcd3 re-creates the watch from the last seen revision; we still re-read after a break.
+    watcher.on('disconnected', () => {
+      broken = true;
+    });
+    watcher.on('connected', () => {
+      if (broken) handlers.onReconnect();
+      broken = false;
+    });
+    watcher.on('error', (err) => handlers.onError(err));
+    return () => watcher.cancel();
+  }
+}
+
+function toLockState(kv: IKeyValue): LockState {
+  return { holder: kv.value.toString(), leaseId: kv.lease, revision: kv.create_revision };
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { ConsecutiveBreaker, circuitBreaker, handleWhen, retry } from 'cockatiel';
+import { type IOptions, isRecoverableError } from 'etcd3';
+
+export interface EtcdConnection {
+  endpoints: string[];
+  tls?: { cert?: string; key?: string; ca?: string };
+  auth?: { user: string; password: string };
+  /** Deadline for every single call, in ms. */
+  callTimeoutMs: number;
+}
+
+/**
+ * etcd3 client options. The host circuit breaker re-tries a failed member after 1 s instead of the
+ * default 5 s, so an agent notices a recovered single-node etcd within one keepalive interval.
+ */
+export function toEtcd3Options(conn: EtcdConnection): IOptions {
+  const hosts = conn.endpoints.map((url) => url.replace(/^https?:\/\//, ''));
+  const useTls = conn.endpoints.some((url) => url.startsWith('https://')) || Boolean(conn.tls?.ca);
+  const options: IOptions = {
+    hosts,
+    dialTimeout: conn.callTimeoutMs,
+    faultHandling: {
+      host: () =>
+        circuitBreaker(handleWhen(isRecoverableError), {
+          halfOpenAfter: 1000,
+          breaker: new ConsecutiveBreaker(3),
+        }),
+      global: retry(handleWhen(isRecoverableError), { maxAttempts: 1 }),
+    },
+  };
+  if (useTls) {
+    options.credentials = {
+      // Without a CA file grpc falls back to the system's trusted roots.
+      rootCertificate: (conn.tls?.ca ? readFileSync(conn.tls.ca) : null) as Buffer,
+      ...(conn.tls?.key ? { privateKey: readFileSync(conn.tls.key) } : {}),
+      ...(conn.tls?.cert ? { certChain: readFileSync(conn.tls.cert) } : {}),
+    };
+  }
+  if (conn.auth) options.auth = { username: conn.auth.user, password: conn.auth.password };
+  return options;
+}

@@ -1,0 +1,81 @@
+import { type ActorRefFrom, assign, type DoneActorEvent, enqueueActions, setup } from 'xstate';
+import type { Endpoint } from '../model/endpoint.js';
+import { vipMachine } from './vip.machine.js';
+
+export type AgentEvent =
+  | { type: 'endpoint.add'; endpoint: Endpoint }
+  /** Stops one VIP through its statechart; it leaves the context once it reaches STOPPED. */
+  | { type: 'endpoint.remove'; id: string }
+  | { type: 'shutdown'; mode: 'release' | 'hold' };
+
+export interface AgentContext {
+  hostname: string;
+  vips: Record<string, ActorRefFrom<typeof vipMachine>>;
+}
+
+/**
+ * The supervisor: spawns one VIP statechart per configured endpoint and shuts them all down
+ * through their own STOPPING state, so a shutdown hands every VIP over the same way a delete does.
+ */
+export const agentMachine = setup({
+  types: {
+    context: {} as AgentContext,
+    events: {} as AgentEvent | DoneActorEvent<{ id: string }>,
+    input: {} as { hostname: string },
+  },
+  actors: { vip: vipMachine },
+  guards: {
+    noVipsLeft: ({ context }) => Object.keys(context.vips).length === 0,
+  },
+}).createMachine({
+  id: 'agent',
+  context: ({ input }) => ({ hostname: input.hostname, vips: {} }),
+  initial: 'running',
+  on: {
+    'xstate.done.actor.*': {
+      actions: assign({
+        vips: ({ context, event }) => {
+          if (!('output' in event)) return context.vips;
+          const { [event.output.id]: _done, ...rest } = context.vips;
+          return rest;
+        },
+      }),
+    },
+  },
+  states: {
+    running: {
+      on: {
+        'endpoint.add': {
+          actions: assign({
+            vips: ({ context, event, spawn }) => ({
+              ...context.vips,
+              [event.endpoint.id]: spawn('vip', {
+                id: event.endpoint.id,
+                input: { endpoint: event.endpoint, hostname: context.hostname },
+              }),
+            }),
+          }),
+        },
+        'endpoint.remove': {
+          actions: enqueueActions(({ context, event, enqueue }) => {
+            const vip = context.vips[event.id];
+            if (vip) enqueue.sendTo(vip, { type: 'stop', mode: 'release' });
+          }),
+        },
+        shutdown: {
+          target: 'shuttingDown',
+          actions: enqueueActions(({ context, event, enqueue }) => {
+            for (const vip of Object.values(context.vips))
+              enqueue.sendTo(vip, { type: 'stop', mode: event.mode });
+          }),
+        },
+      },
+    },
+    shuttingDown: {
+      always: { guard: 'noVipsLeft', target: 'stopped' },
+    },
+    stopped: { type: 'final' },
+  },
+});
+
+export type AgentMachine = typeof agentMachine;
