@@ -1,0 +1,48 @@
+import type { HealthCheck, ProbePort, ProbeResult } from '../../src/ports/health.js';
+import type { AddressPort, AnnouncerPort, Conflict } from '../../src/ports/network.js';
+
+/** Addresses bound on one fake interface. */
+export class FakeAddresses implements AddressPort {
+  readonly bound = new Set<string>();
+  failNext = 0;
+  async has(cidr: string) {
+    return this.bound.has(cidr);
+  }
+  async add(cidr: string) {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('RTNETLINK answers: Operation not permitted (fake)');
+    }
+    this.bound.add(cidr);
+  }
+  async remove(cidr: string) {
+    this.bound.delete(cidr);
+  }
+}
+
+export class FakeAnnouncer implements AnnouncerPort {
+  readonly sent: string[] = [];
+  private readonly conflictListeners = new Map<string, (c: Conflict) => void>();
+  async announce(ip: string) {
+    this.sent.push(ip);
+  }
+  watchConflicts(ip: string, onConflict: (c: Conflict) => void) {
+    this.conflictListeners.set(ip, onConflict);
+    return () => this.conflictListeners.delete(ip);
+  }
+  claim(ip: string, mac: string) {
+    this.conflictListeners.get(ip)?.({ ip, mac });
+  }
+}
+
+/** Health probes whose outcome the test sets per `host:port`. */
+export class FakeProbe implements ProbePort {
+  readonly down = new Set<string>();
+  readonly probed: string[] = [];
+  async probe(check: HealthCheck): Promise<ProbeResult> {
+    const target = `${check.host}:${check.port}`;
+    this.probed.push(target);
+    const ok = !this.down.has(target);
+    return { ok, detail: ok ? '' : `ECONNREFUSED ${target}`, durationMs: 1 };
+  }
+}
