@@ -27,6 +27,7 @@ export class FakeEtcd {
   readonly watchers = new Set<{ prefix: string; handlers: WatchHandlers }>();
   readonly calls = new Map<string, number>();
   private nextLease = 100;
+  watchDelayMs = 10;
 
   constructor(private readonly clock: Clock) {}
 
@@ -63,7 +64,8 @@ export class FakeEtcd {
 
   private notify(key: string, lock: LockState | undefined): void {
     for (const { prefix, handlers } of this.watchers) {
-      if (key.startsWith(prefix)) queueMicrotask(() => handlers.onChange({ key, lock }));
+      // Watch events travel over the network: deliver them a little later, as etcd does.
+      if (key.startsWith(prefix)) this.clock.setTimeout(() => handlers.onChange({ key, lock }), this.watchDelayMs);
     }
   }
 

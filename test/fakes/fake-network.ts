@@ -5,6 +5,11 @@ import type { AddressPort, AnnouncerPort, Conflict } from '../../src/ports/netwo
 export class FakeAddresses implements AddressPort {
   readonly bound = new Set<string>();
   failNext = 0;
+  /** Shared across hosts to check the order of binds and unbinds. */
+  constructor(
+    private readonly name = 'host',
+    private readonly journal: string[] = [],
+  ) {}
   async has(cidr: string) {
     return this.bound.has(cidr);
   }
@@ -13,9 +18,11 @@ export class FakeAddresses implements AddressPort {
       this.failNext -= 1;
       throw new Error('RTNETLINK answers: Operation not permitted (fake)');
     }
+    if (!this.bound.has(cidr)) this.journal.push(`${this.name} add ${cidr}`);
     this.bound.add(cidr);
   }
   async remove(cidr: string) {
+    if (this.bound.has(cidr)) this.journal.push(`${this.name} remove ${cidr}`);
     this.bound.delete(cidr);
   }
 }

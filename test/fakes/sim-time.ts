@@ -8,13 +8,13 @@ export function simulatedClock(start = 1_000_000): SimulatedClock & Clock {
   return clock as SimulatedClock & Clock;
 }
 
-/** Lets pending promise chains run (fake I/O resolves in microtasks). */
-export async function flush(rounds = 20): Promise<void> {
-  for (let i = 0; i < rounds; i++) await Promise.resolve();
+/** Lets every pending promise chain run to completion (fake I/O resolves in microtasks). */
+export function flush(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Advances simulated time in small steps, letting async work run between them. */
-export async function advance(clock: SimulatedClock, ms: number, step = 50): Promise<void> {
+export async function advance(clock: SimulatedClock, ms: number, step = 5): Promise<void> {
   for (let t = 0; t < ms; t += step) {
     clock.increment(Math.min(step, ms - t));
     await flush();

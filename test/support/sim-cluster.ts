@@ -1,0 +1,67 @@
+import { Agent } from '../../src/agent/agent.js';
+import { defaultSettings, type AgentSettings } from '../../src/agent/settings.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import type { CoordinationPort } from '../../src/ports/coordination.js';
+import { FakeEtcd } from '../fakes/fake-coordination.js';
+import { FakeAddresses, FakeAnnouncer, FakeProbe } from '../fakes/fake-network.js';
+import { advance, simulatedClock } from '../fakes/sim-time.js';
+
+export interface SimHost {
+  name: string;
+  agent: Agent;
+  addresses: FakeAddresses;
+  announcer: FakeAnnouncer;
+  probe: FakeProbe;
+  /** When false, this host's etcd calls fail (a partition of this host alone). */
+  online: boolean;
+}
+
+/** Several agents on one in-memory etcd and one simulated clock. */
+export function simCluster(names: string[], settings: Partial<AgentSettings> = {}) {
+  const clock = simulatedClock();
+  const etcd = new FakeEtcd(clock);
+  const journal: string[] = [];
+  const hosts: SimHost[] = names.map((name) => {
+    const addresses = new FakeAddresses(name, journal);
+    const announcer = new FakeAnnouncer();
+    const probe = new FakeProbe();
+    const host = { name, addresses, announcer, probe, online: true } as SimHost;
+    host.agent = new Agent({
+      hostname: name,
+      version: 'test',
+      coordination: partitionable(etcd.port(), () => host.online),
+      address: addresses,
+      announcer,
+      probe,
+      clock,
+      logger: silentLogger,
+      settings: { ...defaultSettings, ...settings },
+    });
+    return host;
+  });
+  return {
+    clock,
+    etcd,
+    hosts,
+    journal,
+    advance: (ms: number) => advance(clock, ms),
+    holders: (ip: string) => hosts.filter((h) => h.addresses.bound.has(ip)).map((h) => h.name),
+    statuses: () => hosts.map((h) => h.agent.list()[0]?.status),
+  };
+}
+
+/** Wraps a port so that every call fails while `online()` is false. */
+function partitionable(port: CoordinationPort, online: () => boolean): CoordinationPort {
+  const guard = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(obj, prop, receiver) {
+        const value = Reflect.get(obj, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (!online()) return Promise.reject(new Error('etcd unreachable (partitioned)'));
+          return value.apply(obj, args);
+        };
+      },
+    });
+  return { lease: guard(port.lease), lock: guard(port.lock), kv: guard(port.kv), close: port.close };
+}
