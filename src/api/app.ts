@@ -1,0 +1,88 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import type { AgentService } from '../agent/agent-service.js';
+import type { FaultPolicy } from '../model/endpoint.js';
+import { type Logger, silentLogger } from '../ports/logger.js';
+import { basicAuth, type Credentials } from './basic-auth.js';
+import { endpointRoutes } from './endpoints.routes.js';
+import { createErrorHandler, notFound } from './error-handler.js';
+import { eventRoutes } from './events.routes.js';
+import { legacyIpRoutes } from './ips.routes.js';
+import { createMetrics, type LinkMetrics } from './metrics.js';
+import { systemRoutes } from './system.routes.js';
+
+export interface AppDeps {
+  agent: AgentService;
+  /** Basic auth for every route but `/healthz`; none when absent. */
+  auth?: Credentials;
+  /**
+   * Served at `/metrics`. The caller binds it to the agent (`metrics.bindAgent(agent)`); when
+   * absent, the app makes and binds its own, which suits tests and embedding.
+   */
+  metrics?: Pick<LinkMetrics, 'registry' | 'httpRequests'>;
+  /** The live view's routes, mounted after the API's and behind the same auth. */
+  ui?: Hono;
+  /** Applied when a `POST /endpoints` body has no `fault_policy`. */
+  defaultFaultPolicy?: FaultPolicy;
+  logger?: Logger;
+  /** For tests of the event stream. */
+  sseHeartbeatMs?: number;
+}
+
+/** Endpoint bodies are a few hundred bytes; this bounds what one request can make us parse. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+export function createApp(deps: AppDeps): Hono {
+  const { agent } = deps;
+  const metrics = deps.metrics ?? bindOwnMetrics(agent);
+  const defaultFaultPolicy = deps.defaultFaultPolicy ?? 'activate';
+  const app = new Hono();
+
+  app.onError(createErrorHandler(deps.logger ?? silentLogger));
+  app.notFound(notFound);
+
+  app.use(async (c, next) => {
+    await next();
+    // Route patterns, not paths, and a closed set of methods: labels stay few whatever clients send.
+    metrics.httpRequests.inc({
+      method: KNOWN_METHODS.has(c.req.method) ? c.req.method : 'OTHER',
+      route: c.res.status === 404 && !c.error ? 'unmatched' : c.req.routePath,
+      status: String(c.res.status),
+    });
+  });
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        c.json({ error: `method ${c.req.method} not allowed on ${c.req.path}` }, 405, {
+          Allow: methods.join(', '),
+        }),
+    }),
+  );
+  if (deps.auth) app.use(basicAuth(deps.auth));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: `request body larger than ${MAX_BODY_BYTES} bytes` }, 413),
+    }),
+  );
+
+  app.route('/endpoints', endpointRoutes({ agent, defaultFaultPolicy }));
+  app.route('/ips', legacyIpRoutes(agent, defaultFaultPolicy));
+  app.route(
+    '/events',
+    eventRoutes(agent, deps.sseHeartbeatMs === undefined ? {} : { heartbeatMs: deps.sseHeartbeatMs }),
+  );
+  app.route('/', systemRoutes(agent, metrics.registry));
+  if (deps.ui) app.route('/', deps.ui);
+  return app;
+}
+
+function bindOwnMetrics(agent: AgentService): LinkMetrics {
+  const metrics = createMetrics({ processMetrics: false });
+  metrics.bindAgent(agent);
+  return metrics;
+}

@@ -1,0 +1,171 @@
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { AgentService, TransitionRecord } from '../agent/agent-service.js';
+import { VIP_STATUSES } from '../machines/vip.status.js';
+
+/**
+ * What the agent reports that the API cannot see in snapshots. Everything else (state per VIP,
+ * lease time left, transitions) is read from the AgentService, so the agent feeds only this.
+ */
+export interface AgentMetrics {
+  /** An etcd call failed or timed out; `operation` is a small fixed set, e.g. `keepalive`, `lock`. */
+  etcdError(operation: string): void;
+  /** One health round of one VIP: every check passed (`ok`) or at least one failed. */
+  healthResult(electionKey: string, ok: boolean): void;
+}
+
+export const noopAgentMetrics: AgentMetrics = { etcdError() {}, healthResult() {} };
+
+export interface LinkMetrics extends AgentMetrics {
+  readonly registry: Registry;
+  readonly transitions: Counter<'election_key' | 'from' | 'to' | 'event'>;
+  readonly failovers: Counter<'election_key' | 'direction'>;
+  readonly etcdErrors: Counter<'operation'>;
+  readonly healthResults: Counter<'election_key' | 'result'>;
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  /** Counts one transition; `bindAgent` calls it for every transition the agent reports. */
+  recordTransition(record: TransitionRecord): void;
+  /** Reads gauges from the agent at scrape time and counts its transitions; returns an unbind. */
+  bindAgent(agent: AgentService): () => void;
+}
+
+export interface MetricsOptions {
+  /** Epoch ms, for `link_host_lease_seconds_left`. */
+  now?: () => number;
+  /** Node process metrics (CPU, memory, event loop lag); on by default. */
+  processMetrics?: boolean;
+}
+
+export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
+  const now = options.now ?? Date.now;
+  const registry = new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  let agent: AgentService | undefined;
+
+  const transitions = new Counter({
+    name: 'link_transitions_total',
+    help: 'State transitions of the VIPs on this host, by cause',
+    labelNames: ['election_key', 'from', 'to', 'event'] as const,
+    registers,
+  });
+  const failovers = new Counter({
+    name: 'link_failovers_total',
+    help: 'Times this host took (direction="in") or gave up (direction="out") a VIP',
+    labelNames: ['election_key', 'direction'] as const,
+    registers,
+  });
+  const etcdErrors = new Counter({
+    name: 'link_etcd_errors_total',
+    help: 'etcd calls that failed or timed out, by operation',
+    labelNames: ['operation'] as const,
+    registers,
+  });
+  const healthResults = new Counter({
+    name: 'link_health_checks_total',
+    help: 'Health rounds per VIP, by result (ok or fail)',
+    labelNames: ['election_key', 'result'] as const,
+    registers,
+  });
+  const httpRequests = new Counter({
+    name: 'link_http_requests_total',
+    help: 'API requests, by route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers,
+  });
+
+  new Gauge({
+    name: 'link_endpoint_state',
+    help: 'Current state of each VIP on this host: 1 for its state, 0 for the others',
+    labelNames: ['endpoint', 'election_key', 'state'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const view of agent?.list() ?? []) {
+        for (const state of VIP_STATUSES) {
+          this.set(
+            { endpoint: view.id, election_key: view.election_key, state },
+            view.status === state ? 1 : 0,
+          );
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'link_endpoint_healthy',
+    help: 'Last health result of each VIP: 1 healthy, 0 failing (absent before the first check)',
+    labelNames: ['endpoint', 'election_key'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const view of agent?.list() ?? []) {
+        if (view.health)
+          this.set({ endpoint: view.id, election_key: view.election_key }, view.health.ok ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'link_endpoints',
+    help: 'VIPs configured on this host',
+    registers,
+    collect() {
+      this.set(agent?.list().length ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'link_host_lease_seconds_left',
+    help: "Seconds until this host's etcd lease runs out unless renewed; 0 without a lease",
+    registers,
+    collect() {
+      const deadline = agent?.lease().deadline ?? null;
+      this.set(deadline === null ? 0 : Math.max(0, (deadline - now()) / 1000));
+    },
+  });
+  new Gauge({
+    name: 'link_etcd_reachable',
+    help: '1 when the last etcd call succeeded, else 0',
+    registers,
+    collect() {
+      this.set(agent?.lease().etcdReachable ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'link_info',
+    help: 'Always 1; labels give the host name and LinK version',
+    labelNames: ['hostname', 'version'] as const,
+    registers,
+    collect() {
+      this.reset();
+      if (agent) this.set({ hostname: agent.hostname, version: agent.version }, 1);
+    },
+  });
+
+  const recordTransition = (record: TransitionRecord) => {
+    const key = record.electionKey;
+    transitions.inc({ election_key: key, from: record.from, to: record.to, event: record.event });
+    if (record.to === 'ACTIVATED' && record.from !== 'ACTIVATED')
+      failovers.inc({ election_key: key, direction: 'in' });
+    if (record.from === 'ACTIVATED' && record.to !== 'ACTIVATED')
+      failovers.inc({ election_key: key, direction: 'out' });
+  };
+
+  return {
+    registry,
+    transitions,
+    failovers,
+    etcdErrors,
+    healthResults,
+    httpRequests,
+    etcdError: (operation) => etcdErrors.inc({ operation }),
+    healthResult: (electionKey, ok) =>
+      healthResults.inc({ election_key: electionKey, result: ok ? 'ok' : 'fail' }),
+    recordTransition,
+    bindAgent(target) {
+      agent = target;
+      const unsubscribe = target.onTransition(recordTransition);
+      return () => {
+        unsubscribe();
+        if (agent === target) agent = undefined;
+      };
+    },
+  };
+}

@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AgentService,
+  EndpointView,
+  LeaseView,
+  NewEndpoint,
+  PeerStatus,
+  TransitionRecord,
+} from '../../src/agent/agent-service.js';
+import type { VipStatus } from '../../src/machines/vip.status.js';
+import { electionKeyOf } from '../../src/model/endpoint.js';
+import {
+  DuplicateEndpointError,
+  EndpointNotFoundError,
+  FailoverRefusedError,
+  ShuttingDownError,
+  TooManyEndpointsError,
+} from '../../src/model/errors.js';
+import type { HealthCheck } from '../../src/ports/health.js';
+
+export interface FakeAgentOptions {
+  hostname?: string;
+  version?: string;
+  /** 0 or less: no limit, like `--max-endpoints`. */
+  maxEndpoints?: number;
+  /** Other hosts that also configure every endpoint; failover is refused when there are none. */
+  peers?: string[];
+  now?: () => number;
+}
+
+/**
+ * An in-memory AgentService: endpoints in a map, the domain errors the real agent throws, and
+ * knobs to put it in the states the API must answer (shutting down, failing, holder or not).
+ */
+export class FakeAgent implements AgentService {
+  readonly hostname: string;
+  readonly version: string;
+  readonly endpoints = new Map<string, EndpointView>();
+  readonly calls: { method: string; args: unknown[] }[] = [];
+  maxEndpoints: number;
+  peers: string[];
+  shuttingDown = false;
+  /** Every method throws this when set: the unexpected failure the API must answer with 500. */
+  failWith: Error | undefined;
+  leaseView: LeaseView = { leaseId: '7587', deadline: null, etcdReachable: true };
+  peerStatuses: PeerStatus[] = [];
+  private readonly records: TransitionRecord[] = [];
+  private readonly listeners = new Set<(record: TransitionRecord) => void>();
+  private readonly now: () => number;
+
+  constructor(options: FakeAgentOptions = {}) {
+    this.hostname = options.hostname ?? 'host-a';
+    this.version = options.version ?? '0.0.0-test';
+    this.maxEndpoints = options.maxEndpoints ?? 1000;
+    this.peers = options.peers ?? ['host-b'];
+    this.now = options.now ?? Date.now;
+  }
+
+  list(): EndpointView[] {
+    this.record('list');
+    return [...this.endpoints.values()];
+  }
+
+  get(id: string): EndpointView | undefined {
+    this.record('get', id);
+    return this.endpoints.get(id);
+  }
+
+  async create(spec: NewEndpoint): Promise<EndpointView> {
+    this.record('create', spec);
+    if (this.shuttingDown) throw new ShuttingDownError();
+    const existing = [...this.endpoints.values()].find((view) => view.ip === spec.ip);
+    if (existing) throw new DuplicateEndpointError(spec.ip, existing.id);
+    if (this.maxEndpoints > 0 && this.endpoints.size >= this.maxEndpoints) {
+      throw new TooManyEndpointsError(this.maxEndpoints);
+    }
+    const view: EndpointView = {
+      id: `vip-${randomUUID()}`,
+      status: 'BOOTING',
+      ip: spec.ip,
+      checks: spec.checks,
+      healthcheck_interval: spec.healthcheckInterval,
+      plugin: 'arp',
+      election_key: electionKeyOf(spec.ip),
+      fault_policy: spec.faultPolicy,
+      holder: null,
+      fencing_token: null,
+      lease_deadline: null,
+      health: null,
+      last_fault: null,
+      conflicts: 0,
+    };
+    this.endpoints.set(view.id, view);
+    return view;
+  }
+
+  async updateChecks(id: string, checks: HealthCheck[]): Promise<EndpointView> {
+    this.record('updateChecks', id, checks);
+    if (this.shuttingDown) throw new ShuttingDownError();
+    const view = this.require(id);
+    const updated = { ...view, checks };
+    this.endpoints.set(id, updated);
+    return updated;
+  }
+
+  async remove(id: string): Promise<void> {
+    this.record('remove', id);
+    if (this.shuttingDown) throw new ShuttingDownError();
+    this.require(id);
+    this.endpoints.delete(id);
+  }
+
+  async failover(id: string): Promise<void> {
+    this.record('failover', id);
+    const view = this.require(id);
+    if (view.status !== 'ACTIVATED') throw new FailoverRefusedError(`this host does not hold ${view.ip}`);
+    if (this.peers.length === 0) throw new FailoverRefusedError(`no other host participates for ${view.ip}`);
+    this.setStatus(id, 'STANDBY', 'failover', 'failover requested');
+  }
+
+  async hosts(id: string): Promise<string[]> {
+    this.record('hosts', id);
+    this.require(id);
+    return [this.hostname, ...this.peers];
+  }
+
+  history(id?: string): TransitionRecord[] {
+    this.record('history', id);
+    return id === undefined ? [...this.records] : this.records.filter((r) => r.endpointId === id);
+  }
+
+  onTransition(listener: (record: TransitionRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  async cluster(): Promise<PeerStatus[]> {
+    this.record('cluster');
+    return this.peerStatuses;
+  }
+
+  lease(): LeaseView {
+    this.record('lease');
+    return this.leaseView;
+  }
+
+  machineDefinition(): unknown {
+    return { id: 'vip', states: {} };
+  }
+
+  /** Moves an endpoint to a status and reports the transition, as the statechart would. */
+  setStatus(id: string, to: VipStatus, event = 'test', cause = 'set by test'): TransitionRecord {
+    const view = this.endpoints.get(id);
+    if (!view) throw new EndpointNotFoundError(id);
+    const record: TransitionRecord = {
+      at: this.now(),
+      endpointId: id,
+      electionKey: view.election_key,
+      hostname: this.hostname,
+      from: view.status,
+      to,
+      event,
+      cause,
+    };
+    this.endpoints.set(id, { ...view, status: to, holder: to === 'ACTIVATED' ? this.hostname : view.holder });
+    this.records.push(record);
+    for (const listener of this.listeners) listener(record);
+    return record;
+  }
+
+  /** Adds an endpoint directly, bypassing create's checks. */
+  seed(spec: Partial<NewEndpoint> & { ip: string }): EndpointView {
+    const id = `vip-${randomUUID()}`;
+    const view: EndpointView = {
+      id,
+      status: 'STANDBY',
+      ip: spec.ip,
+      checks: spec.checks ?? [],
+      healthcheck_interval: spec.healthcheckInterval ?? 0,
+      plugin: 'arp',
+      election_key: electionKeyOf(spec.ip),
+      fault_policy: spec.faultPolicy ?? 'activate',
+      holder: null,
+      fencing_token: null,
+      lease_deadline: null,
+      health: null,
+      last_fault: null,
+      conflicts: 0,
+    };
+    this.endpoints.set(id, view);
+    return view;
+  }
+
+  private require(id: string): EndpointView {
+    const view = this.endpoints.get(id);
+    if (!view) throw new EndpointNotFoundError(id);
+    return view;
+  }
+
+  private record(method: string, ...args: unknown[]): void {
+    this.calls.push({ method, args });
+    if (this.failWith) throw this.failWith;
+  }
+}
