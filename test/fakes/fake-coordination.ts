@@ -1,3 +1,4 @@
+import type { Clock } from '../../src/ports/clock.js';
 import type {
   CoordinationPort,
   KvPort,
@@ -7,7 +8,6 @@ import type {
   LockState,
   WatchHandlers,
 } from '../../src/ports/coordination.js';
-import type { Clock } from '../../src/ports/clock.js';
 
 interface Entry {
   value: string;
@@ -65,7 +65,8 @@ export class FakeEtcd {
   private notify(key: string, lock: LockState | undefined): void {
     for (const { prefix, handlers } of this.watchers) {
       // Watch events travel over the network: deliver them a little later, as etcd does.
-      if (key.startsWith(prefix)) this.clock.setTimeout(() => handlers.onChange({ key, lock }), this.watchDelayMs);
+      if (key.startsWith(prefix))
+        this.clock.setTimeout(() => handlers.onChange({ key, lock }), this.watchDelayMs);
     }
   }
 

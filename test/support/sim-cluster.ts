@@ -1,10 +1,10 @@
 import { Agent } from '../../src/agent/agent.js';
-import { defaultSettings, type AgentSettings } from '../../src/agent/settings.js';
+import { type AgentSettings, defaultSettings } from '../../src/agent/settings.js';
 import { silentLogger } from '../../src/ports/logger.js';
-import type { CoordinationPort } from '../../src/ports/coordination.js';
 import { FakeEtcd } from '../fakes/fake-coordination.js';
 import { FakeAddresses, FakeAnnouncer, FakeProbe } from '../fakes/fake-network.js';
 import { advance, simulatedClock } from '../fakes/sim-time.js';
+import { partitionable } from './partitionable.js';
 
 export interface SimHost {
   name: string;
@@ -48,20 +48,4 @@ export function simCluster(names: string[], settings: Partial<AgentSettings> = {
     holders: (ip: string) => hosts.filter((h) => h.addresses.bound.has(ip)).map((h) => h.name),
     statuses: () => hosts.map((h) => h.agent.list()[0]?.status),
   };
-}
-
-/** Wraps a port so that every call fails while `online()` is false. */
-function partitionable(port: CoordinationPort, online: () => boolean): CoordinationPort {
-  const guard = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(obj, prop, receiver) {
-        const value = Reflect.get(obj, prop, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (!online()) return Promise.reject(new Error('etcd unreachable (partitioned)'));
-          return value.apply(obj, args);
-        };
-      },
-    });
-  return { lease: guard(port.lease), lock: guard(port.lock), kv: guard(port.kv), close: port.close };
 }

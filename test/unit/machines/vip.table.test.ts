@@ -126,7 +126,9 @@ describe('VIP statechart: stop', () => {
     for (const mode of ['release', 'hold'] as const) {
       it(`reaches STOPPED from ${from} (${mode})`, async () => {
         const actor = vipIn(from);
-        const done = new Promise<unknown>((resolve) => actor.subscribe({ complete: () => resolve(actor.getSnapshot().output) }));
+        const done = new Promise<unknown>((resolve) =>
+          actor.subscribe({ complete: () => resolve(actor.getSnapshot().output) }),
+        );
         actor.send({ type: 'stop', mode });
         expect(statusOf(actor.getSnapshot())).toMatch(/STOPPING|STOPPED/);
         await expect(done).resolves.toEqual({ id: endpoint().id });
