@@ -51,7 +51,8 @@ export function readChart(definition: unknown): Chart {
   const ids = new Set(states.map((s) => s.id));
   for (const t of states.flatMap((s) => s.transitions)) {
     for (const target of t.targets) {
-      if (!ids.has(target)) throw new Error(`transition ${t.label} from ${t.source} targets unknown ${target}`);
+      if (!ids.has(target))
+        throw new Error(`transition ${t.label} from ${t.source} targets unknown ${target}`);
     }
   }
   return { id: root.id, root, states };
@@ -107,12 +108,37 @@ function stripHash(id: string): string {
   return id.startsWith('#') ? id.slice(1) : id;
 }
 
-/** The states a snapshot in `stateId` is also in: its ancestors, nearest first, root excluded. */
-export function ancestorsOf(chart: Chart, stateId: string): ChartState[] {
+/** One arrow of the diagram: every transition from one state to another, drawn once. */
+export interface ChartEdge {
+  source: ChartState;
+  target: ChartState;
+  transitions: ChartTransition[];
+}
+
+/** The arrows, in document order; transitions that stay in their state have none. */
+export function edgesOf(chart: Chart): ChartEdge[] {
   const byId = new Map(chart.states.map((s) => [s.id, s]));
-  const result: ChartState[] = [];
-  for (let s = byId.get(byId.get(stateId)?.parent ?? ''); s && s.parent; s = byId.get(s.parent)) {
-    result.push(s);
+  const edges = new Map<string, ChartEdge>();
+  for (const source of chart.states) {
+    for (const t of source.transitions) {
+      for (const targetId of t.targets) {
+        const target = byId.get(targetId);
+        if (!target) continue;
+        const key = `${source.id}\n${target.id}`;
+        const edge = edges.get(key) ?? { source, target, transitions: [] };
+        edge.transitions.push(t);
+        edges.set(key, edge);
+      }
+    }
   }
-  return result;
+  return [...edges.values()];
+}
+
+/** Whether `state` is `ancestorId` or lies inside it. */
+export function isWithin(chart: Chart, state: ChartState, ancestorId: string): boolean {
+  const byId = new Map(chart.states.map((s) => [s.id, s]));
+  for (let s: ChartState | undefined = state; s; s = s.parent ? byId.get(s.parent) : undefined) {
+    if (s.id === ancestorId) return true;
+  }
+  return false;
 }

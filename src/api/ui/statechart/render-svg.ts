@@ -1,0 +1,58 @@
+import { instance, type Viz } from '@viz-js/viz';
+import type { Chart } from './chart.js';
+import { stateElementId, toDot, transitionElementId } from './to-dot.js';
+
+let viz: Promise<Viz> | undefined;
+
+/** Graphviz compiled to WebAssembly: loaded once per process, no binary and no network needed. */
+function graphviz(): Promise<Viz> {
+  viz ??= instance();
+  return viz;
+}
+
+/**
+ * The chart as SVG. Every state's `<g>` carries `data-state` (its name, which is what a VIP's status
+ * reports) and `data-state-id`; every transition's carries `data-event`, `data-source` and
+ * `data-target`, so a page can highlight them with CSS alone.
+ */
+export async function renderSvg(chart: Chart): Promise<string> {
+  const result = (await graphviz()).render(toDot(chart), { format: 'svg' });
+  if (result.status === 'failure') {
+    const reasons = result.errors.map((e) => e.message).join('; ');
+    throw new Error(`Graphviz could not render the ${chart.id} statechart: ${reasons}`);
+  }
+  return annotate(result.output, chart);
+}
+
+function annotate(svg: string, chart: Chart): string {
+  const attributes = new Map<string, Record<string, string>>();
+  for (const state of chart.states) {
+    attributes.set(stateElementId(state.id), { 'data-state': state.key, 'data-state-id': state.id });
+    state.transitions.forEach((t, index) => {
+      t.targets.forEach((target, nth) => {
+        const id = transitionElementId(state.id, index) + (nth > 0 ? `:${nth}` : '');
+        attributes.set(id, { 'data-event': t.event, 'data-source': state.id, 'data-target': target });
+      });
+    });
+  }
+  return svg.replace(/<g id="([^"]+)"/g, (tag, id: string) => {
+    const extra = attributes.get(unescapeXml(id));
+    if (!extra) return tag;
+    return `${tag}${Object.entries(extra)
+      .map(([name, value]) => ` ${name}="${escapeXml(value)}"`)
+      .join('')}`;
+  });
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function unescapeXml(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#45;/g, '-')
+    .replace(/&amp;/g, '&');
+}
