@@ -1,0 +1,328 @@
+import { z } from 'zod';
+import { FAULT_POLICIES } from '../model/endpoint.js';
+import {
+  boolean,
+  choice,
+  count,
+  duration,
+  integer,
+  parseListen,
+  parseUrlList,
+  required,
+  text,
+} from './value-parsers.js';
+
+/**
+ * Every linkd setting, once: its flag, its LINK_* variable (derived from the flag), its default
+ * and what it does. The flags, the environment, `--help`, the README table and the typed config
+ * all come from this table.
+ */
+export interface Setting<S extends z.ZodType = z.ZodType> {
+  flag: `--${string}`;
+  /** The value's placeholder in help, e.g. `SECONDS`; absent for on/off switches. */
+  arg?: string;
+  /** The documented default, as an operator would type it; absent: unset or required. */
+  default?: string;
+  /** Shown instead of `default` when the default is computed at start. */
+  defaultDoc?: string;
+  /** No default: linkd refuses to start without it. */
+  required?: true;
+  description: string;
+  /** Never echoed back in errors. */
+  secret?: boolean;
+  schema: S;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+// Letters, digits, '.', '-', '_': it becomes part of etcd keys, so never a '/'.
+const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/;
+// Linux interface names: at most 15 bytes, no '/', ':' or whitespace.
+const INTERFACE = /^(?!\.{1,2}$)[A-Za-z0-9_.@-]{1,15}$/;
+
+// Paths only; loadConfig checks that the files exist, so a typo fails at start, not at the first connection.
+const file = () => text();
+
+function setting<S extends z.ZodType>(spec: Setting<S>): Setting<S> {
+  return spec;
+}
+
+export const settings = {
+  etcd: setting({
+    flag: '--etcd',
+    arg: 'URL[,URL...]',
+    default: 'http://127.0.0.1:2379',
+    description: 'etcd endpoints, comma-separated; `http://` and port 2379 when omitted',
+    schema: required('must be comma-separated http(s)://host:port URLs', parseUrlList),
+  }),
+  etcdCert: setting({
+    flag: '--etcd-cert',
+    arg: 'FILE',
+    description: 'client certificate (PEM) for etcd over TLS; needs `--etcd-key`',
+    schema: file(),
+  }),
+  etcdKey: setting({
+    flag: '--etcd-key',
+    arg: 'FILE',
+    description: 'private key (PEM) of the etcd client certificate',
+    schema: file(),
+  }),
+  etcdCa: setting({
+    flag: '--etcd-ca',
+    arg: 'FILE',
+    description: "CA bundle (PEM) that signed etcd's certificate",
+    schema: file(),
+  }),
+  etcdUser: setting({
+    flag: '--etcd-user',
+    arg: 'NAME',
+    description: 'etcd user (RBAC); needs `--etcd-password`',
+    schema: text(),
+  }),
+  etcdPassword: setting({
+    flag: '--etcd-password',
+    arg: 'PASSWORD',
+    description: 'etcd password; prefer the variable, flags show in `ps`',
+    secret: true,
+    schema: text({ secret: true }),
+  }),
+  interface: setting({
+    flag: '--interface',
+    arg: 'IF',
+    required: true,
+    description: 'network interface that binds the VIPs, e.g. `eth0`',
+    schema: required('must be an interface name (at most 15 letters, digits, ".", "-", "_", "@")', (raw) =>
+      INTERFACE.test(raw) ? raw : undefined,
+    ),
+  }),
+  hostname: setting({
+    flag: '--hostname',
+    arg: 'NAME',
+    defaultDoc: 'the OS hostname',
+    description: "this host's name in etcd keys and lock values",
+    schema: required('must be letters, digits, ".", "-" or "_" (no "/"), at most 253 long', (raw) =>
+      HOSTNAME.test(raw) ? raw : undefined,
+    ),
+  }),
+  listen: setting({
+    flag: '--listen',
+    arg: 'ADDR:PORT',
+    default: '127.0.0.1:1313',
+    description: 'API address (`[v6]:PORT` for IPv6, `:PORT` for every interface)',
+    schema: required('must be HOST:PORT, [IPv6]:PORT or :PORT', parseListen),
+  }),
+  apiUser: setting({
+    flag: '--api-user',
+    arg: 'NAME',
+    description: 'basic auth user for the API; needs `--api-password`',
+    schema: text(),
+  }),
+  apiPassword: setting({
+    flag: '--api-password',
+    arg: 'PASSWORD',
+    description: 'basic auth password for the API; prefer the variable',
+    secret: true,
+    schema: text({ secret: true }),
+  }),
+  tlsCert: setting({
+    flag: '--tls-cert',
+    arg: 'FILE',
+    description: 'certificate (PEM) to serve the API over HTTPS; needs `--tls-key`',
+    schema: file(),
+  }),
+  tlsKey: setting({
+    flag: '--tls-key',
+    arg: 'FILE',
+    description: 'private key (PEM) of the API certificate',
+    schema: file(),
+  }),
+  leaseTtlSeconds: setting({
+    flag: '--lease-ttl',
+    arg: 'SECONDS',
+    default: '6',
+    description: "TTL of this host's etcd lease: a crashed holder's VIPs move after about this long",
+    schema: duration({ unit: 's', out: 's', min: 0, exclusive: true, integer: true }),
+  }),
+  keepaliveIntervalMs: setting({
+    flag: '--keepalive-interval',
+    arg: 'SECONDS',
+    default: '3',
+    description: 'time between lease keepalives; below `--lease-ttl`',
+    schema: duration({ unit: 's', out: 'ms', min: 0, exclusive: true }),
+  }),
+  etcdTimeoutMs: setting({
+    flag: '--etcd-timeout',
+    arg: 'MS',
+    default: '1500',
+    description: 'deadline of each etcd call, in milliseconds',
+    schema: duration({ unit: 'ms', out: 'ms', min: 0, exclusive: true }),
+  }),
+  faultAfter: setting({
+    flag: '--fault-after',
+    arg: 'N',
+    default: '2',
+    description: 'consecutive failed keepalives before the VIPs apply their fault policy',
+    schema: count(1),
+  }),
+  healthIntervalMs: setting({
+    flag: '--health-interval',
+    arg: 'SECONDS',
+    default: '5',
+    description: "time between health checks, unless an endpoint's `healthcheck_interval` says otherwise",
+    schema: duration({ unit: 's', out: 'ms', min: 0, exclusive: true }),
+  }),
+  healthTimeoutMs: setting({
+    flag: '--health-timeout',
+    arg: 'SECONDS',
+    default: '5',
+    description: 'time one health check may take (DNS, connect, HTTP answer)',
+    schema: duration({ unit: 's', out: 'ms', min: 0, exclusive: true }),
+  }),
+  healthFall: setting({
+    flag: '--health-fall',
+    arg: 'N',
+    default: '3',
+    description: 'consecutive failed health rounds before a VIP goes FAILING',
+    schema: count(1),
+  }),
+  // 1, as in LinK: a recovered host only becomes a standby again (there is no preemption), so a
+  // single lucky check cannot take a VIP from a healthy holder; it only restores redundancy sooner.
+  healthRise: setting({
+    flag: '--health-rise',
+    arg: 'N',
+    default: '1',
+    description: 'consecutive passed health rounds before a FAILING VIP returns to STANDBY',
+    schema: count(1),
+  }),
+  arpCount: setting({
+    flag: '--arp-count',
+    arg: 'N',
+    default: '4',
+    description: 'gratuitous ARP rounds after taking a VIP (1 + 3, as LinK)',
+    schema: count(1),
+  }),
+  arpIntervalMs: setting({
+    flag: '--arp-interval',
+    arg: 'MS',
+    default: '1000',
+    description: 'time between those rounds, in milliseconds',
+    schema: duration({ unit: 'ms', out: 'ms', min: 0, exclusive: true }),
+  }),
+  arpRefreshMs: setting({
+    flag: '--arp-refresh',
+    arg: 'SECONDS',
+    default: '0',
+    description: 'time between re-announcements while holding a VIP; 0 turns them off',
+    schema: duration({ unit: 's', out: 'ms', min: 0 }),
+  }),
+  reconcileIntervalMs: setting({
+    flag: '--reconcile-interval',
+    arg: 'SECONDS',
+    default: '2',
+    description: 'time between checks that a held VIP is still bound (re-bound if not)',
+    schema: duration({ unit: 's', out: 'ms', min: 0, exclusive: true }),
+  }),
+  handoverTimeoutMs: setting({
+    flag: '--handover-timeout',
+    arg: 'MS',
+    default: '2000',
+    description: 'how long a VIP given up (stop, delete, failover) stays bound waiting for a successor',
+    schema: duration({ unit: 'ms', out: 'ms', min: 0 }),
+  }),
+  expiryMarginMs: setting({
+    flag: '--expiry-margin',
+    arg: 'MS',
+    default: '1000',
+    description: 'how long before the lease deadline `release` VIPs unbind when etcd is away',
+    schema: duration({ unit: 'ms', out: 'ms', min: 0 }),
+  }),
+  faultPolicy: setting({
+    flag: '--fault-policy',
+    arg: 'POLICY',
+    default: 'activate',
+    description: 'fault policy of endpoints created without one: `activate`, `hold` or `release`',
+    schema: choice(FAULT_POLICIES),
+  }),
+  maxEndpoints: setting({
+    flag: '--max-endpoints',
+    arg: 'N',
+    default: '1000',
+    description: 'endpoints allowed on this host; 0 or less removes the limit',
+    schema: integer('must be a whole number (0 or less: no limit)'),
+  }),
+  logLevel: setting({
+    flag: '--log-level',
+    arg: 'LEVEL',
+    default: 'info',
+    description: `log level: ${LOG_LEVELS.map((level) => `\`${level}\``).join(', ')}`,
+    schema: choice(LOG_LEVELS),
+  }),
+  inspect: setting({
+    flag: '--inspect',
+    default: 'false',
+    description: 'log every statechart inspection event at debug level (verbose)',
+    schema: boolean(),
+  }),
+  holdOnStop: setting({
+    flag: '--hold-on-stop',
+    default: 'false',
+    description:
+      'on SIGTERM keep the VIPs bound and the lease alive, for a quick restart, instead of handing over',
+    schema: boolean(),
+  }),
+  statusPublish: setting({
+    flag: '--status-publish',
+    default: 'true',
+    description:
+      "publish this host's view of each VIP under `/link/status` for `GET /cluster`; `--no-status-publish` turns it off",
+    schema: boolean(),
+  }),
+} as const;
+
+export type SettingKey = keyof typeof settings;
+
+/** LinK's variables are the flags upper-cased under a `LINK_` prefix: `--lease-ttl` is `LINK_LEASE_TTL`. */
+export function envOf(setting: Pick<Setting, 'flag'>): string {
+  return `LINK_${setting.flag.slice(2).toUpperCase().replaceAll('-', '_')}`;
+}
+
+export function isSwitch(setting: Setting): boolean {
+  return setting.arg === undefined;
+}
+
+type Shape = { [K in SettingKey]: (typeof settings)[K]['schema'] };
+const shape = Object.fromEntries(Object.entries(settings).map(([key, spec]) => [key, spec.schema])) as Shape;
+
+/** Settings that depend on each other, checked once each is valid on its own. */
+export const configSchema = z.object(shape).superRefine((config, ctx) => {
+  const leaseMs = config.leaseTtlSeconds * 1000;
+  const issue = (key: SettingKey, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+  const flag = (key: SettingKey) => settings[key].flag;
+  if (config.keepaliveIntervalMs >= leaseMs) {
+    issue(
+      'keepaliveIntervalMs',
+      `must be shorter than ${flag('leaseTtlSeconds')} (${config.leaseTtlSeconds} s)`,
+    );
+  }
+  if (config.etcdTimeoutMs >= leaseMs) {
+    issue('etcdTimeoutMs', `must be shorter than ${flag('leaseTtlSeconds')} (${config.leaseTtlSeconds} s)`);
+  }
+  if (config.expiryMarginMs >= leaseMs) {
+    issue('expiryMarginMs', `must be shorter than ${flag('leaseTtlSeconds')} (${config.leaseTtlSeconds} s)`);
+  }
+  const pairs: [SettingKey, SettingKey][] = [
+    ['etcdCert', 'etcdKey'],
+    ['etcdUser', 'etcdPassword'],
+    ['apiUser', 'apiPassword'],
+    ['tlsCert', 'tlsKey'],
+  ];
+  for (const [a, b] of pairs) {
+    if ((config[a] === undefined) !== (config[b] === undefined)) {
+      const missing = config[a] === undefined ? a : b;
+      const other = missing === a ? b : a;
+      issue(missing, `is required with ${flag(other)}`);
+    }
+  }
+});
+
+export type LinkConfig = z.output<typeof configSchema>;
