@@ -10,7 +10,8 @@ export interface AnnouncerCounters {
   /** Announcement rounds completed (one round = both ARP shapes, or one NA). */
   rounds: number;
   framesSent: number;
-  sendErrors: number;
+  /** Rounds that failed, whether opening the link or sending. */
+  failures: number;
   /** Frames from another station claiming a watched VIP. */
   conflicts: number;
 }
@@ -33,7 +34,7 @@ export class CapAnnouncer implements AnnouncerPort {
   readonly #watchers = new Map<string, Set<(conflict: Conflict) => void>>();
   #unsubscribe: (() => void) | undefined;
   #closed = false;
-  readonly #counters: AnnouncerCounters = { rounds: 0, framesSent: 0, sendErrors: 0, conflicts: 0 };
+  readonly #counters: AnnouncerCounters = { rounds: 0, framesSent: 0, failures: 0, conflicts: 0 };
 
   constructor(options: CapAnnouncerOptions) {
     this.#shared = (options.registry ?? frameLinks).acquire(options.iface);
@@ -48,17 +49,22 @@ export class CapAnnouncer implements AnnouncerPort {
   async announce(ip: string): Promise<void> {
     if (this.#closed) throw new Error(`announcer on ${this.iface} is closed`);
     const vip = parseVip(ip);
-    const link = await this.#shared.link();
-    for (const frame of announcementFrames(link.mac, vip.ip, vip.family)) {
-      try {
-        link.send(frame);
-      } catch (error) {
-        this.#counters.sendErrors += 1;
-        this.#shared.invalidate(link);
-        throw error;
-      }
-      this.#counters.framesSent += 1;
+    let link: FrameLink;
+    try {
+      link = await this.#shared.link();
+    } catch (error) {
+      this.#counters.failures += 1;
+      throw error;
     }
+    const frames = announcementFrames(link.mac, vip.ip, vip.family);
+    try {
+      await link.send(frames);
+    } catch (error) {
+      this.#counters.failures += 1;
+      await this.#shared.checkStale(link);
+      throw error;
+    }
+    this.#counters.framesSent += frames.length;
     this.#counters.rounds += 1;
   }
 
@@ -86,6 +92,14 @@ export class CapAnnouncer implements AnnouncerPort {
 
   counters(): AnnouncerCounters {
     return { ...this.#counters };
+  }
+
+  /**
+   * Opens the interface's link ahead of the first announcement, so a takeover does not wait for
+   * it (tens of ms); optional, since everything opens on first use.
+   */
+  async warmUp(): Promise<void> {
+    await this.#shared.link();
   }
 
   /** Releases this announcer's share of the interface handle; the last one closes it. */

@@ -69,7 +69,7 @@ export class IpRouteAddressPort implements AddressPort {
     try {
       await this.#call(['addr', 'del', vip.cidr, 'dev', this.iface], `unbind ${vip.cidr} from`);
     } catch (error) {
-      // `ip addr del` of an absent address exits 2 with EADDRNOTAVAIL: already in the wanted state.
+      // `ip addr del` of an absent address exits 2: already in the wanted state.
       // A prefix other than the one bound gives the same answer; that address is left alone, since
       // it may be the host's own address that an operator configured.
       if (!isAddressAbsent(error)) throw error;
@@ -103,6 +103,9 @@ export class IpRouteAddressPort implements AddressPort {
   }
 }
 
+/** EADDRNOTAVAIL, worded by the kernel's extended ack ("ipv4: Address not found.") or without it. */
 function isAddressAbsent(error: unknown): boolean {
-  return error instanceof IpCommandError && /Cannot assign requested address/i.test(error.stderr);
+  return (
+    error instanceof IpCommandError && /Cannot assign requested address|address not found/i.test(error.stderr)
+  );
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { announceBurst, CapAnnouncer } from '../../../src/net/arp-announcer.js';
 import type { FrameLink } from '../../../src/net/frame-link.js';
@@ -14,21 +14,31 @@ class FakeLink implements FrameLink {
   sent: Buffer[] = [];
   closed = false;
   failSends = false;
+  readonly index = 2;
   readonly listeners: ((frame: Buffer) => void)[] = [];
+  readonly lostListeners: ((reason: Error) => void)[] = [];
   constructor(
     readonly iface: string,
     readonly mac: string,
   ) {}
-  send(frame: Buffer) {
+  async send(frames: readonly Buffer[]) {
     if (this.closed) throw new Error('closed');
     if (this.failSends) throw new Error('Network is down');
-    this.sent.push(Buffer.from(frame));
+    this.sent.push(...frames.map((frame) => Buffer.from(frame)));
   }
   onFrame(listener: (frame: Buffer) => void) {
     this.listeners.push(listener);
   }
+  onLost(listener: (reason: Error) => void) {
+    this.lostListeners.push(listener);
+  }
   receive(frame: Buffer) {
     for (const listener of this.listeners) listener(frame);
+  }
+  /** The worker died, e.g. the interface went down. */
+  lose() {
+    this.closed = true;
+    for (const listener of this.lostListeners) listener(new Error('worker died'));
   }
   close() {
     this.closed = true;
@@ -37,12 +47,16 @@ class FakeLink implements FrameLink {
 
 function setup() {
   const links: FakeLink[] = [];
-  const registry = new FrameLinkRegistry(async (iface) => {
-    const link = new FakeLink(iface, OWN);
-    links.push(link);
-    return link;
-  });
-  return { links, registry };
+  const identity = { index: 2, mac: OWN };
+  const registry = new FrameLinkRegistry(
+    async (iface) => {
+      const link = new FakeLink(iface, OWN);
+      links.push(link);
+      return link;
+    },
+    async () => identity,
+  );
+  return { links, registry, identity };
 }
 
 describe('CapAnnouncer', () => {
@@ -52,7 +66,7 @@ describe('CapAnnouncer', () => {
     expect(links).toHaveLength(0);
     await announcer.announce('10.0.0.10/32');
     expect(links[0]?.sent).toEqual([garpRequest(OWN, '10.0.0.10'), garpReply(OWN, '10.0.0.10')]);
-    expect(announcer.counters()).toEqual({ rounds: 1, framesSent: 2, sendErrors: 0, conflicts: 0 });
+    expect(announcer.counters()).toEqual({ rounds: 1, framesSent: 2, failures: 0, conflicts: 0 });
   });
 
   it('sends one unsolicited NA per IPv6 round', async () => {
@@ -78,16 +92,60 @@ describe('CapAnnouncer', () => {
     expect(registry.interfaces()).toEqual([]);
   });
 
-  it('re-opens the handle after a send failure', async () => {
+  it('keeps the link when a send fails on a downed interface', async () => {
     const { links, registry } = setup();
     const announcer = new CapAnnouncer({ iface: 'eth0', registry });
     await announcer.announce('10.0.0.10');
     links[0]!.failSends = true;
     await expect(announcer.announce('10.0.0.10')).rejects.toThrow(/Network is down/);
+    links[0]!.failSends = false;
+    await announcer.announce('10.0.0.10');
+    expect(links).toHaveLength(1);
+    expect(announcer.counters()).toMatchObject({ rounds: 2, framesSent: 4, failures: 1 });
+  });
+
+  it('opens a fresh link when the interface was re-created', async () => {
+    const { links, registry, identity } = setup();
+    const announcer = new CapAnnouncer({ iface: 'eth0', registry });
+    await announcer.announce('10.0.0.10');
+    links[0]!.failSends = true;
+    identity.index = 7;
+    await expect(announcer.announce('10.0.0.10')).rejects.toThrow(/Network is down/);
     expect(links[0]?.closed).toBe(true);
     await announcer.announce('10.0.0.10');
     expect(links).toHaveLength(2);
-    expect(announcer.counters()).toMatchObject({ rounds: 2, framesSent: 4, sendErrors: 1 });
+  });
+
+  it('reopens a lost link by itself while someone watches, with backoff', async () => {
+    vi.useFakeTimers();
+    try {
+      const { links, registry } = setup();
+      const announcer = new CapAnnouncer({ iface: 'eth0', registry });
+      const seen: string[] = [];
+      announcer.watchConflicts('10.0.0.10', ({ mac }) => seen.push(mac));
+      await vi.advanceTimersByTimeAsync(0);
+      links[0]!.lose();
+      await vi.advanceTimersByTimeAsync(999);
+      expect(links).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(links).toHaveLength(2);
+      links[1]!.receive(garpReply(OTHER, '10.0.0.10'));
+      expect(seen).toEqual([OTHER]);
+      await announcer.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('leaves a lost link closed when nobody watches, until the next announcement', async () => {
+    const { links, registry } = setup();
+    const announcer = new CapAnnouncer({ iface: 'eth0', registry });
+    await announcer.announce('10.0.0.10');
+    links[0]!.lose();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(links).toHaveLength(1);
+    await announcer.announce('10.0.0.10');
+    expect(links).toHaveLength(2);
   });
 
   it('reports claims from another MAC, ignores its own, and unsubscribes', async () => {

@@ -1,0 +1,458 @@
+import {
+  type ChildProcess,
+  type ChildProcessWithoutNullStreams,
+  execFile,
+  execFileSync,
+  type StdioOptions,
+  spawn,
+} from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { type Backend, type BackendOptions, startBackend } from './backend.js';
+import { type Capture, type CaptureOptions, startCapture } from './capture.js';
+import { onProcessExit } from './cleanup.js';
+import { type LabEtcd, type LabEtcdOptions, startLabEtcd } from './etcd.js';
+import { type ProbeLoop, type ProbeLoopOptions, startProbeLoop } from './probe-loop.js';
+import { ProcessGroup } from './processes.js';
+
+export interface LabOptions {
+  /** Host namespaces, named a, b, c, ... (at most 26). */
+  hosts: number;
+  /** Adds a `client` namespace on the same segment. */
+  client?: boolean;
+  /** Namespace name prefix, followed by the PID and a counter (default `lk`). */
+  prefix?: string;
+  /** First three octets of the lab's /24 (default `10.77.0`); each lab is its own L2 island. */
+  subnet?: string;
+  /** The lab's /64 without the interface part (default `fd77::`). */
+  subnet6?: string;
+}
+
+/** One namespace of the lab. Hosts and the client have `eth0`; the switch has the bridge `br0`. */
+export interface LabNode {
+  /** `a`, `b`, ..., `client` or `switch`. */
+  name: string;
+  /** Network namespace, for `ip netns exec` or `ip -n`. */
+  ns: string;
+  /** Address on the segment: hosts .1, .2, ..., client .100, switch .254. */
+  ip: string;
+  ip6: string;
+  /** MAC of eth0 (br0 for the switch), fixed so captures read easily: 02:4c:4b:00:00:XX. */
+  mac: string;
+  /** Interface carrying the addresses: `eth0`, or `br0` on the switch. */
+  iface: string;
+  /** The node's port on the bridge (`p-a`), empty for the switch. */
+  port: string;
+}
+
+/** A node, its short name (`a`, `client`, `switch`) or its namespace name. */
+export type NodeRef = LabNode | string;
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface SpawnInOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  stdio?: StdioOptions;
+}
+
+/** The repository root, so lab scripts run with the project's node_modules. */
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+let labCounter = 0;
+const swept = new Set<string>();
+
+/**
+ * Builds a lab: a switch namespace with bridge br0, one namespace per host (and the client), each
+ * linked by a veth pair (`eth0` inside, `p-<name>` on the bridge), with IPv4 and ULA IPv6
+ * addresses. Tear it down with `destroy()` (in `afterAll`); exit and signal hooks do it otherwise.
+ */
+export async function createLab(options: LabOptions): Promise<Lab> {
+  const lab = new Lab(options);
+  try {
+    await lab.up();
+  } catch (error) {
+    await lab.destroy();
+    throw error;
+  }
+  return lab;
+}
+
+export class Lab {
+  readonly name: string;
+  readonly switch: LabNode;
+  readonly hosts: LabNode[];
+  readonly client: LabNode | undefined;
+  readonly prefix: string;
+  /** Milliseconds taken by `up()`, and by `destroy()` once it ran. */
+  readonly timings = { upMs: 0, downMs: 0 };
+  readonly processes = new ProcessGroup();
+  readonly #paths = new Set<string>();
+  readonly #subnet: string;
+  readonly #subnet6: string;
+  #destroyed = false;
+  #unhook: (() => void) | undefined;
+
+  constructor(options: LabOptions) {
+    if (options.hosts < 1 || options.hosts > 26) throw new RangeError('a lab has 1 to 26 hosts');
+    this.prefix = options.prefix ?? 'lk';
+    labCounter += 1;
+    this.name = `${this.prefix}${process.pid}x${labCounter}`;
+    this.#subnet = options.subnet ?? '10.77.0';
+    this.#subnet6 = options.subnet6 ?? 'fd77::';
+    this.switch = this.#node('switch', 254, 'br0', '');
+    this.hosts = Array.from({ length: options.hosts }, (_, i) => {
+      const name = String.fromCharCode(97 + i);
+      return this.#node(name, i + 1, 'eth0', `p-${name}`);
+    });
+    this.client = options.client ? this.#node('client', 100, 'eth0', 'p-client') : undefined;
+  }
+
+  #node(name: string, index: number, iface: string, port: string): LabNode {
+    return {
+      name,
+      ns: `${this.name}-${name}`,
+      ip: `${this.#subnet}.${index}`,
+      ip6: `${this.#subnet6}${index}`,
+      mac: `02:4c:4b:00:00:${index.toString(16).padStart(2, '0')}`,
+      iface,
+      port,
+    };
+  }
+
+  /** Every node: switch, hosts, then the client. */
+  get nodes(): LabNode[] {
+    return [this.switch, ...this.hosts, ...(this.client ? [this.client] : [])];
+  }
+
+  /** A host by short name or index. */
+  host(ref: string | number): LabNode {
+    const host = typeof ref === 'number' ? this.hosts[ref] : this.hosts.find((h) => h.name === ref);
+    if (!host) throw new Error(`lab ${this.name} has no host ${ref}`);
+    return host;
+  }
+
+  node(ref: NodeRef): LabNode {
+    if (typeof ref !== 'string') return ref;
+    const node = this.nodes.find((n) => n.name === ref || n.ns === ref);
+    if (!node) throw new Error(`lab ${this.name} has no namespace ${ref}`);
+    return node;
+  }
+
+  async up(): Promise<void> {
+    const started = performance.now();
+    sweepStaleLabs(this.prefix);
+    this.#unhook = onProcessExit(() => this.destroySync());
+    await Promise.all(this.nodes.map((node) => ip(['netns', 'add', node.ns])));
+
+    const sw = this.switch;
+    await ipBatch(sw.ns, [
+      'link set lo up',
+      // No multicast snooping: NDP to solicited-node groups is flooded without an MLD querier.
+      `link add br0 address ${sw.mac} type bridge mcast_snooping 0`,
+      'link set br0 up',
+      `addr add ${sw.ip}/24 dev br0`,
+      `addr add ${sw.ip6}/64 dev br0 nodad`,
+    ]);
+    await Promise.all(
+      this.nodes
+        .filter((node) => node !== sw)
+        .map(async (node) => {
+          await ip([
+            'link',
+            'add',
+            'eth0',
+            'netns',
+            node.ns,
+            'address',
+            node.mac,
+            'type',
+            'veth',
+            'peer',
+            'name',
+            node.port,
+            'netns',
+            sw.ns,
+          ]);
+          await Promise.all([
+            ipBatch(sw.ns, [`link set ${node.port} master br0 up`]),
+            ipBatch(node.ns, [
+              'link set lo up',
+              'link set eth0 up',
+              `addr add ${node.ip}/24 dev eth0`,
+              // nodad: usable at once instead of tentative for a second.
+              `addr add ${node.ip6}/64 dev eth0 nodad`,
+            ]),
+          ]);
+        }),
+    );
+    this.timings.upMs = performance.now() - started;
+  }
+
+  /** Runs `cmd` inside a namespace and resolves its output; rejects with stderr on failure. */
+  exec(
+    ref: NodeRef,
+    cmd: string,
+    args: readonly string[] = [],
+    options: ExecOptions = {},
+  ): Promise<ExecResult> {
+    const ns = this.node(ref).ns;
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        'ip',
+        ['netns', 'exec', ns, cmd, ...args],
+        { timeout: options.timeoutMs ?? 10_000, env: labEnv(options.env), maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          if (error) {
+            reject(
+              new Error(`[${ns}] ${cmd} ${args.join(' ')} failed: ${stderr.trim() || error.message}`, {
+                cause: error,
+              }),
+            );
+          } else {
+            resolve({ stdout, stderr });
+          }
+        },
+      );
+      this.processes.track(child);
+      if (options.input !== undefined) child.stdin?.end(options.input);
+    });
+  }
+
+  /**
+   * Starts a long-running process inside a namespace, tracked so `destroy()` kills it. The
+   * environment is a clean one (PATH, HOME, TMPDIR) plus `env`: a test runner's own variables
+   * (NODE_ENV, VITEST, ...) do not leak into agents.
+   */
+  spawnIn(
+    ref: NodeRef,
+    cmd: string,
+    args: readonly string[] = [],
+    options: SpawnInOptions = {},
+  ): ChildProcessWithoutNullStreams {
+    const ns = this.node(ref).ns;
+    const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], {
+      env: labEnv(options.env),
+      cwd: options.cwd ?? REPO_ROOT,
+      stdio: options.stdio ?? 'pipe',
+    }) as ChildProcessWithoutNullStreams;
+    child.on('error', () => {}); // surfaced by the caller's own checks (exit code, missing output)
+    return this.processes.track(child);
+  }
+
+  /** Runs a TypeScript file with tsx's loader (no extra wrapper process, so the PID is node's). */
+  spawnTs(
+    ref: NodeRef,
+    script: string,
+    args: readonly string[] = [],
+    options: SpawnInOptions = {},
+  ): ChildProcessWithoutNullStreams {
+    return this.spawnIn(ref, process.execPath, ['--import', 'tsx', script, ...args], options);
+  }
+
+  /** Cuts a node off the segment without touching its carrier: its bridge port leaves br0. */
+  async partition(ref: NodeRef): Promise<void> {
+    await ipBatch(this.switch.ns, [`link set ${this.node(ref).port} nomaster`]);
+  }
+
+  async heal(ref: NodeRef): Promise<void> {
+    await ipBatch(this.switch.ns, [`link set ${this.node(ref).port} master br0`]);
+  }
+
+  /** Host death as the network sees it: eth0 down. (Kill the agent's process as well.) */
+  async hostDown(ref: NodeRef): Promise<void> {
+    await ipBatch(this.node(ref).ns, ['link set eth0 down']);
+  }
+
+  async hostUp(ref: NodeRef): Promise<void> {
+    await ipBatch(this.node(ref).ns, ['link set eth0 up']);
+  }
+
+  /** The MAC a node's neighbour table holds for `ipAddress`, if any (not for FAILED/INCOMPLETE). */
+  async neighbourMac(ref: NodeRef, ipAddress: string): Promise<string | undefined> {
+    const stdout = await ip(['-n', this.node(ref).ns, '-j', 'neigh', 'show', 'to', ipAddress]);
+    const entries = JSON.parse(stdout || '[]') as { dst: string; lladdr?: string }[];
+    return entries.find((entry) => entry.lladdr !== undefined)?.lladdr;
+  }
+
+  async flushNeighbours(ref: NodeRef): Promise<void> {
+    const node = this.node(ref);
+    await ip(['-n', node.ns, 'neigh', 'flush', 'dev', node.iface]);
+  }
+
+  /** The current MAC of an interface in a namespace, read from the kernel. */
+  async macOf(ref: NodeRef, iface?: string): Promise<string> {
+    const node = this.node(ref);
+    const stdout = await ip(['-n', node.ns, '-j', 'link', 'show', 'dev', iface ?? node.iface]);
+    const [link] = JSON.parse(stdout) as { address: string }[];
+    if (!link) throw new Error(`no interface ${iface ?? node.iface} in ${node.ns}`);
+    return link.address;
+  }
+
+  /** Addresses on a node's interface, without prefix. */
+  async addressesOf(ref: NodeRef, iface?: string): Promise<string[]> {
+    const node = this.node(ref);
+    const stdout = await ip(['-n', node.ns, '-j', 'addr', 'show', 'dev', iface ?? node.iface]);
+    const links = JSON.parse(stdout) as { addr_info: { local: string }[] }[];
+    return links.flatMap((link) => link.addr_info.map((info) => info.local));
+  }
+
+  startEtcd(options: LabEtcdOptions = {}): Promise<LabEtcd> {
+    return startLabEtcd(this, options);
+  }
+
+  probeLoop(
+    ref: NodeRef,
+    target: string,
+    port: number,
+    everyMs: number,
+    options: ProbeLoopOptions = {},
+  ): Promise<ProbeLoop> {
+    return startProbeLoop(this, ref, target, port, everyMs, options);
+  }
+
+  startBackend(ref: NodeRef, options: BackendOptions = {}): Promise<Backend> {
+    return startBackend(this, ref, options);
+  }
+
+  capture(ref: NodeRef, filter: string, options: CaptureOptions = {}): Promise<Capture> {
+    return startCapture(this, ref, filter, options);
+  }
+
+  /** A file or directory removed with the lab (etcd data, scripts). */
+  ownPath(path: string): void {
+    this.#paths.add(path);
+  }
+
+  /** Kills every process the lab started and deletes its namespaces. Idempotent. */
+  async destroy(): Promise<void> {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    const started = performance.now();
+    this.#unhook?.();
+    await this.processes.killAll();
+    const existing = new Set(listNamespaces());
+    const ours = this.nodes.map((node) => node.ns).filter((ns) => existing.has(ns));
+    // Grandchildren that a tracked process started (e.g. a shell's children) still live there.
+    for (const ns of ours) killNamespacePids(ns);
+    await Promise.all(ours.map((ns) => ip(['netns', 'del', ns]).catch(() => undefined)));
+    for (const path of this.#paths) rmSync(path, { recursive: true, force: true });
+    this.timings.downMs = performance.now() - started;
+  }
+
+  /** `destroy()` for exit hooks, where nothing asynchronous runs any more. */
+  destroySync(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.processes.killAllSync();
+    const existing = new Set(listNamespaces());
+    for (const node of this.nodes) {
+      if (!existing.has(node.ns)) continue;
+      killNamespacePids(node.ns);
+      try {
+        execFileSync('ip', ['netns', 'del', node.ns], { stdio: 'ignore' });
+      } catch {
+        // Best effort on the way out.
+      }
+    }
+    for (const path of this.#paths) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+function labEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { LANG: 'C', LC_ALL: 'C' };
+  for (const key of ['PATH', 'HOME', 'TMPDIR'] as const) {
+    if (process.env[key] !== undefined) base[key] = process.env[key];
+  }
+  return { ...base, ...extra };
+}
+
+/** `ip ARGS` in the current namespace. */
+export function ip(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('ip', [...args], { env: labEnv() }, (error, stdout, stderr) => {
+      if (error)
+        reject(new Error(`ip ${args.join(' ')}: ${stderr.trim() || error.message}`, { cause: error }));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** Several `ip` commands in one namespace through one `ip -batch` process. */
+function ipBatch(ns: string, commands: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = execFile(
+      'ip',
+      ['-n', ns, '-batch', '-'],
+      { env: labEnv() },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`ip -n ${ns}: ${stderr.trim() || error.message}`, { cause: error }));
+        else resolve(stdout);
+      },
+    );
+    child.stdin?.end(`${commands.join('\n')}\n`);
+  });
+}
+
+function listNamespaces(): string[] {
+  try {
+    return readdirSync('/run/netns');
+  } catch {
+    return [];
+  }
+}
+
+function killNamespacePids(ns: string): void {
+  let pids: string;
+  try {
+    pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' });
+  } catch {
+    return;
+  }
+  for (const pid of pids.split(/\s+/).filter(Boolean)) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes namespaces left by labs whose process died without cleaning up (SIGKILL, OOM), found by
+ * the PID in their name. Labs of live processes are never touched.
+ */
+export function sweepStaleLabs(prefix: string): void {
+  if (swept.has(prefix)) return;
+  swept.add(prefix);
+  const pattern = new RegExp(`^${prefix.replace(/[^a-z0-9]/gi, '\\$&')}(\\d+)x\\d+-`);
+  for (const ns of listNamespaces()) {
+    const pid = Number(pattern.exec(ns)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    killNamespacePids(ns);
+    try {
+      execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    } catch {
+      // Another process swept it first.
+    }
+  }
+}

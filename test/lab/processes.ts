@@ -1,0 +1,51 @@
+import type { ChildProcess } from 'node:child_process';
+
+/**
+ * The child processes one lab started, so it kills exactly those, by PID, and nothing else.
+ * `ip netns exec` execs its command, so the tracked PID is the command itself.
+ */
+export class ProcessGroup {
+  readonly #children = new Set<ChildProcess>();
+
+  track<T extends ChildProcess>(child: T): T {
+    if (child.pid === undefined) return child; // failed to spawn: its 'error' event says why
+    this.#children.add(child);
+    child.once('exit', () => this.#children.delete(child));
+    return child;
+  }
+
+  get pids(): number[] {
+    return [...this.#children].flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
+  }
+
+  /** SIGKILLs every live child and waits (bounded) for their exit. */
+  async killAll(timeoutMs = 3000): Promise<void> {
+    const exits = [...this.#children].map((child) => {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      return exited;
+    });
+    await Promise.race([
+      Promise.all(exits),
+      new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+    ]);
+  }
+
+  killAllSync(): void {
+    for (const pid of this.pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
+
+/** Resolves when `child` exits (at once if it already has), with its exit code or signal. */
+export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
