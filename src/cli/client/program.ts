@@ -1,0 +1,233 @@
+import { Command, CommanderError, Option } from 'commander';
+import { FAULT_POLICIES } from '../../model/endpoint.js';
+import type { WireHealthCheck } from '../../model/endpoint-schema.js';
+import { ApiError, LinkApiClient } from './api-client.js';
+import { parseHost } from './base-url.js';
+import { describeChecks, endpointDetails, endpointsTable } from './format.js';
+import { HEALTH_CHECK_SYNTAX, parseHealthCheckArg } from './health-check-arg.js';
+import { clientVersion } from './version.js';
+
+export interface ClientIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export type ClientEnv = Record<string, string | undefined>;
+
+/** Exit codes: 0 done, 1 the API refused or could not be reached, 2 the command line is wrong. */
+export const EXIT_API_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+const DEFAULT_HOST = '127.0.0.1:1313';
+
+interface GlobalOptions {
+  host?: string;
+  user?: string;
+  password?: string;
+  json?: boolean;
+  timeout: string;
+}
+
+interface IdOptions {
+  endpointId?: string;
+  id?: string;
+  endpoint?: string;
+}
+
+/**
+ * Runs `link-client` with `argv` (without `node` and the script) and answers its exit code.
+ * LinK's commands and flags, plus `--json` for scripts; unlike LinK, any API error exits non-zero.
+ */
+export async function runClient(argv: readonly string[], io: ClientIo, env: ClientEnv = {}): Promise<number> {
+  const version = clientVersion();
+  const print = (text: string) => io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+  const program = new Command('link-client')
+    .description('Drive a LinK agent over its HTTP API')
+    .version(version, '-v, --version', 'print the client version')
+    .option(
+      '--host <host>',
+      `LinK API, host:port or http(s)://host[:port] [LINK_HOST; default: ${DEFAULT_HOST}]`,
+    )
+    .option('-u, --user <user>', 'basic auth user [LINK_API_USER]')
+    .option('-p, --password <password>', 'basic auth password [LINK_API_PASSWORD]')
+    .option('--json', 'print the API answers as raw JSON')
+    .option('--timeout <seconds>', 'give up on an answer after this long', '30')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError(true);
+
+  const clientFor = (command: Command) => {
+    const options = command.optsWithGlobals<GlobalOptions>();
+    // Flag over variable over default; the same variables as linkd's, so one env file serves both.
+    const host = options.host ?? nonEmpty(env.LINK_HOST) ?? DEFAULT_HOST;
+    const user = options.user ?? nonEmpty(env.LINK_API_USER);
+    const password = options.password ?? nonEmpty(env.LINK_API_PASSWORD);
+    const baseUrl = parseHost(host);
+    if (!baseUrl)
+      throw new UsageError(`invalid --host '${host}': expected host:port or http(s)://host[:port]`);
+    const timeout = Number(options.timeout);
+    if (!(timeout > 0)) throw new UsageError(`invalid --timeout '${options.timeout}': expected seconds > 0`);
+    const client = new LinkApiClient({
+      baseUrl,
+      timeoutMs: timeout * 1000,
+      userAgent: `link-cli/${version}`,
+      ...(user === undefined ? {} : { user }),
+      ...(password === undefined ? {} : { password }),
+    });
+    return { client, json: options.json === true };
+  };
+
+  const withId = (command: Command) =>
+    command
+      .argument('[id]', 'endpoint ID (or --endpoint-id)')
+      .option('--endpoint-id <id>', 'endpoint ID')
+      .addOption(new Option('--id <id>').hideHelp())
+      .addOption(new Option('--endpoint <id>').hideHelp());
+
+  const idOf = (positional: string | undefined, options: IdOptions): string => {
+    const id = positional ?? options.endpointId ?? options.id ?? options.endpoint;
+    if (!id) throw new UsageError('missing endpoint ID: pass it as an argument or with --endpoint-id');
+    return id;
+  };
+
+  const withChecks = (command: Command) =>
+    command.option(
+      '--health-check <check>',
+      `health check, repeatable: ${HEALTH_CHECK_SYNTAX}`,
+      (value: string, previous: WireHealthCheck[] = []) => {
+        const check = parseHealthCheckArg(value);
+        if (!check)
+          throw new UsageError(`invalid --health-check '${value}': expected ${HEALTH_CHECK_SYNTAX}`);
+        return [...previous, check];
+      },
+    );
+
+  program
+    .command('list')
+    .description('list the endpoints of this agent')
+    .action(async (_options, command: Command) => {
+      const { client, json } = clientFor(command);
+      const answer = await client.list();
+      print(json ? answer.text : endpointsTable(answer.body.endpoints));
+    });
+
+  withId(
+    program.command('show').alias('get').description('show one endpoint and the hosts that share it'),
+  ).action(async (positional: string | undefined, options: IdOptions, command: Command) => {
+    const { client, json } = clientFor(command);
+    const id = idOf(positional, options);
+    const answer = await client.get(id);
+    if (json) return print(answer.text);
+    const hosts = await client.hosts(id);
+    print(
+      endpointDetails(
+        answer.body.endpoint,
+        hosts.body.hosts.map((h) => h.hostname),
+      ),
+    );
+  });
+
+  withId(program.command('hosts').description('list the hosts that share an endpoint')).action(
+    async (positional: string | undefined, options: IdOptions, command: Command) => {
+      const { client, json } = clientFor(command);
+      const answer = await client.hosts(idOf(positional, options));
+      print(json ? answer.text : answer.body.hosts.map((h) => h.hostname).join('\n') || '(none)');
+    },
+  );
+
+  withChecks(
+    program
+      .command('create')
+      .alias('add')
+      .description('add an endpoint (a VIP) to this agent')
+      .requiredOption('--ip <cidr>', 'the VIP with its prefix, e.g. 10.0.0.100/32')
+      .option('--plugin <plugin>', 'output plugin; LinK-compatible agents here support arp', 'arp')
+      .option('--health-check-interval <seconds>', 'seconds between health checks; 0 = agent default', '0')
+      .addOption(new Option('--fault-policy <policy>', 'when etcd is away').choices(FAULT_POLICIES)),
+  ).action(async (options: CreateOptions, command: Command) => {
+    const { client, json } = clientFor(command);
+    const interval = Number(options.healthCheckInterval);
+    if (!Number.isInteger(interval)) {
+      throw new UsageError(
+        `invalid --health-check-interval '${options.healthCheckInterval}': expected whole seconds`,
+      );
+    }
+    const answer = await client.create({
+      plugin: options.plugin,
+      plugin_config: { ip: options.ip },
+      checks: options.healthCheck ?? [],
+      healthcheck_interval: interval,
+      ...(options.faultPolicy === undefined ? {} : { fault_policy: options.faultPolicy }),
+    });
+    const { endpoint } = answer.body;
+    print(json ? answer.text : `Endpoint ${endpoint.id} (${endpoint.election_key}) successfully added`);
+  });
+
+  withId(
+    program.command('destroy').alias('delete').description('remove an endpoint once another host holds it'),
+  ).action(async (positional: string | undefined, options: IdOptions, command: Command) => {
+    const { client, json } = clientFor(command);
+    await client.remove(idOf(positional, options));
+    if (!json) print('Endpoint destroyed.');
+  });
+
+  withId(program.command('failover').description('hand the VIP to another host (run on its holder)')).action(
+    async (positional: string | undefined, options: IdOptions, command: Command) => {
+      const { client, json } = clientFor(command);
+      await client.failover(idOf(positional, options));
+      if (!json) print('Endpoint failover triggered.');
+    },
+  );
+
+  withChecks(
+    withId(program.command('set-health-checks').description('replace the health checks; none clears them')),
+  ).action(async (positional: string | undefined, options: IdOptions & CreateOptions, command: Command) => {
+    const { client, json } = clientFor(command);
+    const answer = await client.setHealthChecks(idOf(positional, options), options.healthCheck ?? []);
+    print(json ? answer.text : `Health checks updated: ${describeChecks(answer.body)}`);
+  });
+
+  program
+    .command('version')
+    .description('print the client and server versions')
+    .action(async (_options, command: Command) => {
+      const { client, json } = clientFor(command);
+      if (!json) print(`Client version: ${version}`);
+      const answer = await client.version();
+      print(
+        json
+          ? JSON.stringify({ client: version, server: answer.body.version })
+          : `Server version: ${answer.body.version}`,
+      );
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error instanceof UsageError) {
+      io.stderr(`Error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof ApiError) {
+      io.stderr(`Error: ${error.message}\n`);
+      return EXIT_API_ERROR;
+    }
+    throw error;
+  }
+}
+
+interface CreateOptions {
+  ip: string;
+  plugin: string;
+  healthCheckInterval: string;
+  faultPolicy?: string;
+  healthCheck?: WireHealthCheck[];
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
