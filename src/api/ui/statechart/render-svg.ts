@@ -1,6 +1,6 @@
 import { instance, type Viz } from '@viz-js/viz';
-import type { Chart } from './chart.js';
-import { stateElementId, toDot, transitionElementId } from './to-dot.js';
+import { type Chart, edgesOf } from './chart.js';
+import { type DotOptions, edgeElementId, stateElementId, toDot } from './to-dot.js';
 
 let viz: Promise<Viz> | undefined;
 
@@ -12,11 +12,11 @@ function graphviz(): Promise<Viz> {
 
 /**
  * The chart as SVG. Every state's `<g>` carries `data-state` (its name, which is what a VIP's status
- * reports) and `data-state-id`; every transition's carries `data-event`, `data-source` and
- * `data-target`, so a page can highlight them with CSS alone.
+ * reports) and `data-state-id`; every arrow's carries `data-events` (space-separated event types),
+ * `data-source` and `data-target`, so a page can highlight them with CSS selectors alone.
  */
-export async function renderSvg(chart: Chart): Promise<string> {
-  const result = (await graphviz()).render(toDot(chart), { format: 'svg' });
+export async function renderSvg(chart: Chart, options: DotOptions = {}): Promise<string> {
+  const result = (await graphviz()).render(toDot(chart, options), { format: 'svg' });
   if (result.status === 'failure') {
     const reasons = result.errors.map((e) => e.message).join('; ');
     throw new Error(`Graphviz could not render the ${chart.id} statechart: ${reasons}`);
@@ -27,12 +27,13 @@ export async function renderSvg(chart: Chart): Promise<string> {
 function annotate(svg: string, chart: Chart): string {
   const attributes = new Map<string, Record<string, string>>();
   for (const state of chart.states) {
-    attributes.set(stateElementId(state.id), { 'data-state': state.key, 'data-state-id': state.id });
-    state.transitions.forEach((t, index) => {
-      t.targets.forEach((target, nth) => {
-        const id = transitionElementId(state.id, index) + (nth > 0 ? `:${nth}` : '');
-        attributes.set(id, { 'data-event': t.event, 'data-source': state.id, 'data-target': target });
-      });
+    attributes.set(stateElementId(state), { 'data-state': state.key, 'data-state-id': state.id });
+  }
+  for (const edge of edgesOf(chart)) {
+    attributes.set(edgeElementId(edge), {
+      'data-events': [...new Set(edge.transitions.map((t) => t.event))].join(' '),
+      'data-source': edge.source.id,
+      'data-target': edge.target.id,
     });
   }
   return svg.replace(/<g id="([^"]+)"/g, (tag, id: string) => {

@@ -44,7 +44,12 @@ export function toDot(chart: Chart, options: DotOptions = {}): string {
 }
 
 /** A compound state's initial pseudo-state and children. */
-function drawContents(chart: Chart, state: ChartState, depth: number, detail: DotOptions['detail']): string[] {
+function drawContents(
+  chart: Chart,
+  state: ChartState,
+  depth: number,
+  detail: DotOptions['detail'],
+): string[] {
   const pad = '  '.repeat(depth);
   const anchor = anchorOf(state);
   const initial = chart.states.find((s) => s.id === state.initial);
@@ -88,7 +93,12 @@ function drawEdge(chart: Chart, edge: ChartEdge): string {
  * is a compound state attaches to the cluster's border (`lhead`/`ltail`), unless the other end lies
  * inside that cluster, which Graphviz cannot clip.
  */
-function arrow(chart: Chart, from: ChartState | string, to: ChartState, attrs: Record<string, string>): string {
+function arrow(
+  chart: Chart,
+  from: ChartState | string,
+  to: ChartState,
+  attrs: Record<string, string>,
+): string {
   const all = { ...attrs };
   let tail = typeof from === 'string' ? from : from.id;
   let head = to.id;
@@ -100,6 +110,14 @@ function arrow(chart: Chart, from: ChartState | string, to: ChartState, attrs: R
     head = anchorOf(to);
     if (typeof from === 'string' || !isWithin(chart, from, to.id)) all.lhead = `cluster_${to.id}`;
   }
+  if (all.label && (all.ltail || all.lhead) && !(all.ltail && all.lhead)) {
+    // Graphviz places a label on the unclipped spline, away from an arrow cut at a cluster border;
+    // an end label stays with the visible end.
+    all[all.ltail ? 'headlabel' : 'taillabel'] = all.label;
+    all.labeldistance = '2.5';
+    all.labelangle = all.ltail ? '-35' : '35';
+    delete all.label;
+  }
   const list = Object.entries(all).map(([k, v]) => `${k}=${quote(v)}`);
   return `${quote(tail)} -> ${quote(head)}${list.length ? ` [${list.join(', ')}]` : ''};`;
 }
@@ -108,7 +126,9 @@ const anchorOf = (state: ChartState) => `${state.id}:initial`;
 
 /** What happens while in a state without leaving it: also the Mermaid notes. */
 export function activities(state: ChartState, detail: DotOptions['detail'] = 'full'): string[] {
-  const invokes = state.invokes.map(({ id, src }) => (id === src ? `invoke ${src}` : `invoke ${src} as ${id}`));
+  const invokes = state.invokes.map(({ id, src }) =>
+    id === src ? `invoke ${src}` : `invoke ${src} as ${id}`,
+  );
   if (detail === 'outline') return invokes;
   const internal = state.transitions
     .filter((t) => t.targets.length === 0)
