@@ -7,7 +7,7 @@ import { type Logger, silentLogger } from '../ports/logger.js';
 import { basicAuth, type Credentials } from './basic-auth.js';
 import { endpointRoutes } from './endpoints.routes.js';
 import { createErrorHandler, notFound } from './error-handler.js';
-import { eventRoutes } from './events.routes.js';
+import { type EventRoutesOptions, eventRoutes } from './events.routes.js';
 import { legacyIpRoutes } from './ips.routes.js';
 import { createMetrics, type LinkMetrics } from './metrics.js';
 import { systemRoutes } from './system.routes.js';
@@ -26,8 +26,8 @@ export interface AppDeps {
   /** Applied when a `POST /endpoints` body has no `fault_policy`. */
   defaultFaultPolicy?: FaultPolicy;
   logger?: Logger;
-  /** For tests of the event stream. */
-  sseHeartbeatMs?: number;
+  /** Event stream tuning, for tests. */
+  events?: EventRoutesOptions;
 }
 
 /** Endpoint bodies are a few hundred bytes; this bounds what one request can make us parse. */
@@ -72,10 +72,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/endpoints', endpointRoutes({ agent, defaultFaultPolicy }));
   app.route('/ips', legacyIpRoutes(agent, defaultFaultPolicy));
-  app.route(
-    '/events',
-    eventRoutes(agent, deps.sseHeartbeatMs === undefined ? {} : { heartbeatMs: deps.sseHeartbeatMs }),
-  );
+  app.route('/events', eventRoutes(agent, deps.events));
   app.route('/', systemRoutes(agent, metrics.registry));
   if (deps.ui) app.route('/', deps.ui);
   return app;

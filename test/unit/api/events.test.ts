@@ -69,11 +69,33 @@ describe('GET /events', () => {
   });
 
   it('sends keepalive comments while idle', async () => {
-    const { app } = setup({ sseHeartbeatMs: 20 });
+    const { app } = setup({ events: { heartbeatMs: 20 } });
     const response = await app.request('/events');
     const { events, cancel } = await readEvents(response, 2);
     expect(events[1]).toEqual({ comment: 'keepalive' });
     await cancel();
+  });
+
+  it('answers HEAD without starting a stream', async () => {
+    const { agent, app } = setup();
+    const listeners = agent.listenerCount;
+    const response = await app.request('/events', { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(agent.listenerCount).toBe(listeners);
+  });
+
+  it('drops a client that stops reading', async () => {
+    const { agent, app } = setup({ events: { maxQueued: 5 } });
+    const view = agent.seed({ ip: '10.0.0.1/32' });
+    const listeners = agent.listenerCount;
+    const response = await app.request('/events');
+    const reader = response.body!.getReader();
+    await reader.read();
+    expect(agent.listenerCount).toBe(listeners + 1);
+    for (let i = 0; i < 20; i++) agent.setStatus(view.id, i % 2 ? 'STANDBY' : 'ACTIVATED');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(agent.listenerCount).toBe(listeners);
   });
 
   it('answers 400 for a malformed endpoint filter', async () => {
