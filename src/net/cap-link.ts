@@ -50,6 +50,9 @@ export const openCapLink: FrameLinkOpener = async (iface) => {
   }
   const child = spawn(process.execPath, [...workerCommand(), iface, CLAIM_FILTER], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C meant for the agent must not kill the worker mid-shutdown.
+    // It still ends with the agent, which closes its stdin (or the kernel does, on a crash).
+    detached: true,
   });
   return new CapWorkerLink(iface, info.mac, info.index, child).started();
 };

@@ -6,8 +6,13 @@ import { performance } from 'node:perf_hooks';
 import type { ExecResult, Lab } from './lab.js';
 import { exited } from './processes.js';
 
+const etcdsStarted = new WeakMap<Lab, number>();
+
 export interface LabEtcdOptions {
-  /** Client port on the bridge address (default 2379: the switch namespace is fresh, so it is free). */
+  /**
+   * Client port on the bridge address. Default 2379 for the lab's first etcd, +10 for each further
+   * one: the switch namespace is the lab's own, so these are free.
+   */
   clientPort?: number;
   peerPort?: number;
   /** How long to wait for /health (default 10 s). */
@@ -29,6 +34,11 @@ export interface LabEtcd {
   start(): Promise<void>;
   /** Runs `etcdctl` (API v3) against it from the switch namespace. */
   etcdctl(args: readonly string[]): Promise<ExecResult>;
+  /**
+   * Endpoints the test process itself can dial (an etcd3 client in the test, to inspect or seed
+   * keys), forwarded from 127.0.0.1; they survive `stop()`/`start()`.
+   */
+  localEndpoints(): Promise<string[]>;
 }
 
 /**
@@ -37,8 +47,11 @@ export interface LabEtcd {
  */
 export async function startLabEtcd(lab: Lab, options: LabEtcdOptions = {}): Promise<LabEtcd> {
   const sw = lab.switch;
-  const clientUrl = `http://${sw.ip}:${options.clientPort ?? 2379}`;
-  const peerUrl = `http://127.0.0.1:${options.peerPort ?? 2380}`;
+  const nth = etcdsStarted.get(lab) ?? 0;
+  etcdsStarted.set(lab, nth + 1);
+  const clientPort = options.clientPort ?? 2379 + 10 * nth;
+  const clientUrl = `http://${sw.ip}:${clientPort}`;
+  const peerUrl = `http://127.0.0.1:${options.peerPort ?? clientPort + 1}`;
   const dataDir = mkdtempSync(join(tmpdir(), `${lab.name}-etcd-`));
   lab.ownPath(dataDir);
   const args = [
@@ -100,6 +113,7 @@ export async function startLabEtcd(lab: Lab, options: LabEtcdOptions = {}): Prom
     await done;
   };
 
+  let local: Promise<string[]> | undefined;
   await start();
   return {
     endpoints: [clientUrl],
@@ -117,5 +131,9 @@ export async function startLabEtcd(lab: Lab, options: LabEtcdOptions = {}): Prom
       lab.exec(sw, 'etcdctl', [`--endpoints=${clientUrl}`, '--command-timeout=3s', ...etcdctlArgs], {
         env: { ETCDCTL_API: '3' },
       }),
+    localEndpoints: () => {
+      local ??= lab.forward(sw, sw.ip, clientPort).then((forward) => [forward.url]);
+      return local;
+    },
   };
 }

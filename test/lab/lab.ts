@@ -7,12 +7,14 @@ import {
   spawn,
 } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Backend, type BackendOptions, startBackend } from './backend.js';
 import { type Capture, type CaptureOptions, startCapture } from './capture.js';
 import { onProcessExit } from './cleanup.js';
 import { type LabEtcd, type LabEtcdOptions, startLabEtcd } from './etcd.js';
+import { type Forward, startForward } from './forward.js';
 import { type ProbeLoop, type ProbeLoopOptions, startProbeLoop } from './probe-loop.js';
 import { ProcessGroup } from './processes.js';
 
@@ -68,6 +70,8 @@ export interface SpawnInOptions {
 
 /** The repository root, so lab scripts run with the project's node_modules. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** tsx's loader by absolute URL, so it resolves whatever the child's working directory. */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 let labCounter = 0;
 const swept = new Set<string>();
@@ -98,6 +102,7 @@ export class Lab {
   readonly timings = { upMs: 0, downMs: 0 };
   readonly processes = new ProcessGroup();
   readonly #paths = new Set<string>();
+  readonly #forwards = new Set<Forward>();
   readonly #subnet: string;
   readonly #subnet6: string;
   #destroyed = false;
@@ -257,7 +262,18 @@ export class Lab {
     args: readonly string[] = [],
     options: SpawnInOptions = {},
   ): ChildProcessWithoutNullStreams {
-    return this.spawnIn(ref, process.execPath, ['--import', 'tsx', script, ...args], options);
+    return this.spawnIn(ref, process.execPath, ['--import', TSX_LOADER, script, ...args], options);
+  }
+
+  /**
+   * Makes a TCP service inside the lab reachable from the test process (which stays in the root
+   * namespace) at 127.0.0.1:PORT, e.g. etcd for inspection or an agent's HTTP API. Bytes go
+   * through a Unix socket, which namespaces do not separate, and a relay inside `ref`.
+   */
+  async forward(ref: NodeRef, host: string, port: number): Promise<Forward> {
+    const forward = await startForward(this, ref, host, port);
+    this.#forwards.add(forward);
+    return forward;
   }
 
   /** Cuts a node off the segment without touching its carrier: its bridge port leaves br0. */
@@ -340,6 +356,7 @@ export class Lab {
     this.#destroyed = true;
     const started = performance.now();
     this.#unhook?.();
+    for (const forward of this.#forwards) forward.close();
     await this.processes.killAll();
     const existing = new Set(listNamespaces());
     const ours = this.nodes.map((node) => node.ns).filter((ns) => existing.has(ns));
