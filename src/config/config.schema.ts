@@ -260,7 +260,7 @@ export const settings = {
   inspect: setting({
     flag: '--inspect',
     default: 'false',
-    description: 'log every statechart inspection event at debug level (verbose)',
+    description: 'log every statechart inspection event (verbose)',
     schema: boolean(),
   }),
   holdOnStop: setting({
@@ -270,11 +270,25 @@ export const settings = {
       'on SIGTERM keep the VIPs bound and the lease alive, for a quick restart, instead of handing over',
     schema: boolean(),
   }),
+  dryRun: setting({
+    flag: '--dry-run',
+    default: 'false',
+    description:
+      'run the election, API and live view without touching the network: VIPs are bound in memory only (no root needed)',
+    schema: boolean(),
+  }),
   statusPublish: setting({
     flag: '--status-publish',
     default: 'true',
     description:
       "publish this host's view of each VIP under `/link/status` for `GET /cluster`; `--no-status-publish` turns it off",
+    schema: boolean(),
+  }),
+  dryRun: setting({
+    flag: '--dry-run',
+    default: 'false',
+    description:
+      'elect, health-check and serve the API, but bind no address and send no ARP (no root needed; demos, trials)',
     schema: boolean(),
   }),
 } as const;

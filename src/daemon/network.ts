@@ -1,0 +1,44 @@
+import { readInterfaceInfo } from '../net/interface-info.js';
+import { IpRouteAddressPort } from '../net/ip-address.js';
+import { CapAnnouncer } from '../net/arp-announcer.js';
+import type { Logger } from '../ports/logger.js';
+import type { AddressPort, AnnouncerPort } from '../ports/network.js';
+
+export interface HostNetwork {
+  address: AddressPort;
+  announcer: AnnouncerPort;
+  close(): Promise<void>;
+}
+
+/** The real network: iproute2 on `iface`, raw frames through libpcap. Refuses an interface without a MAC. */
+export async function realNetwork(iface: string, logger: Logger): Promise<HostNetwork> {
+  const info = await readInterfaceInfo(iface);
+  logger.info({ iface, mac: info.mac, up: info.up }, 'binding VIPs on this interface');
+  const announcer = new CapAnnouncer({ iface, logger });
+  return { address: new IpRouteAddressPort(iface), announcer, close: async () => announcer.close() };
+}
+
+/**
+ * A network that binds nothing: the election, API and live view run for real, the addresses only
+ * in memory. For running agents without root, e.g. the demo on loopback.
+ */
+export function dryRunNetwork(logger: Logger): HostNetwork {
+  const bound = new Set<string>();
+  return {
+    address: {
+      has: async (cidr) => bound.has(cidr),
+      add: async (cidr) => {
+        if (!bound.has(cidr)) logger.info({ cidr }, 'dry run: would bind');
+        bound.add(cidr);
+      },
+      remove: async (cidr) => {
+        if (bound.delete(cidr)) logger.info({ cidr }, 'dry run: would unbind');
+      },
+    },
+    announcer: {
+      announce: async () => {},
+      watchConflicts: () => () => {},
+    },
+    close: async () => {},
+  };
+}
