@@ -284,13 +284,6 @@ export const settings = {
       "publish this host's view of each VIP under `/link/status` for `GET /cluster`; `--no-status-publish` turns it off",
     schema: boolean(),
   }),
-  dryRun: setting({
-    flag: '--dry-run',
-    default: 'false',
-    description:
-      'elect, health-check and serve the API, but bind no address and send no ARP (no root needed; demos, trials)',
-    schema: boolean(),
-  }),
 } as const;
 
 export type SettingKey = keyof typeof settings;

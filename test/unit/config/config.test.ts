@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       inspect: false,
       holdOnStop: false,
       statusPublish: true,
+      dryRun: false,
     });
     expect(toAgentSettings(config)).toEqual(defaultSettings);
   });
@@ -89,6 +90,7 @@ describe('loadConfig', () => {
       inspect: ['true', 'false'],
       holdOnStop: ['true', 'false'],
       statusPublish: ['false', 'true'],
+      dryRun: ['true', 'false'],
     };
     expect(Object.keys(samples).sort()).toEqual(Object.keys(settings).sort());
     const required = ['--interface', 'eth0'];
