@@ -28,7 +28,11 @@ export function toMermaid(chart: Chart): string {
     const initial = state.children.find((child) => child.id === state.initial);
     return [
       ...(initial ? [`${pad}[*] --> ${name(initial)}`] : []),
-      ...state.children.flatMap((child) => declare(child, depth)),
+      // Mermaid separates the regions of a parallel state with `--`.
+      ...state.children.flatMap((child, i) => [
+        ...(state.type === 'parallel' && i > 0 ? [`${pad}--`] : []),
+        ...declare(child, depth),
+      ]),
       ...(arrowsByScope.get(state.id) ?? []).map((line) => `${pad}${line}`),
       ...state.children
         .filter((child) => child.type === 'final')
@@ -110,11 +114,13 @@ function mermaidNames(chart: Chart): Map<string, string> {
   return names;
 }
 
+const ENTITIES: Record<string, string> = { '#': '#35;', ':': '#58;', ';': '#59;' };
+
 /** `:` ends a label and `;` a statement in Mermaid; `#` starts an entity. */
 function escapeLabel(text: string): string {
-  return text.replace(/#/g, '#35;').replace(/:/g, '#58;').replace(/;/g, '#59;');
+  return text.replace(/[#:;]/g, (c) => ENTITIES[c] ?? c);
 }
 
 function escapeNote(text: string): string {
-  return text.replace(/#/g, '#35;').replace(/;/g, '#59;');
+  return text.replace(/[#;]/g, (c) => ENTITIES[c] ?? c);
 }

@@ -71,9 +71,11 @@ function drawState(chart: Chart, state: ChartState, depth: number, detail: DotOp
     const final = state.type === 'final' ? ', peripheries=2' : '';
     return [`${pad}${quote(state.id)} [${attrs}, ${label}${final}];`];
   }
+  // Regions of a parallel state are drawn dashed, as UML separates them.
+  const region = chart.states.find((s) => s.id === state.parent)?.type === 'parallel' ? ',dashed' : '';
   return [
     `${pad}subgraph ${quote(`cluster_${state.id}`)} {`,
-    `${pad}  graph [${attrs}, ${label}, labeljust="l", style="rounded,filled", fillcolor="#f8fafc", color="#94a3b8", penwidth=1.2];`,
+    `${pad}  graph [${attrs}, ${label}, labeljust="l", style="rounded,filled${region}", fillcolor="#f8fafc", color="#94a3b8", penwidth=1.2];`,
     ...drawContents(chart, state, depth + 1, detail),
     `${pad}}`,
   ];

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { AnyStateNode, SnapshotFrom } from 'xstate';
+import { getShortestPaths } from 'xstate/graph';
+import type { VipEvent } from '../../../src/machines/vip.events.js';
+import { type VipInput, vipMachine } from '../../../src/machines/vip.machine.js';
+import { statusOf, VIP_STATUSES } from '../../../src/machines/vip.status.js';
+import { FAULT_POLICIES, type FaultPolicy } from '../../../src/model/endpoint.js';
+
+type VipSnapshot = SnapshotFrom<typeof vipMachine>;
+
+/**
+ * One event of each type the machine handles. The graph functions step the bare machine without
+ * running its actors, so the handover's completion is sent as the event that actor would produce.
+ */
+const events: VipEvent[] = [
+  { type: 'elected', holder: 'h1', revision: '7' },
+  { type: 'elected', holder: 'h1', revision: '8', reannounce: true },
+  { type: 'demoted', holder: 'h2', revision: '7' },
+  { type: 'fault', reason: 'etcd unreachable' },
+  { type: 'health_check_fail', detail: 'ECONNREFUSED' },
+  { type: 'health_check_success', detail: 'ok' },
+  { type: 'failover' },
+  { type: 'lease.expiring', deadline: 0 },
+  { type: 'stop', mode: 'release' },
+  { type: 'stop', mode: 'hold' },
+  { type: 'net.bound' },
+  { type: 'net.error', detail: 'EPERM' },
+  { type: 'arp.conflict', mac: '02:00:00:00:00:02' },
+  { type: 'checks.update', checks: [], intervalMs: 1000 },
+  { type: 'xstate.done.actor.handover', output: undefined, actorId: 'handover' } as unknown as VipEvent,
+];
+
+const input = (faultPolicy: FaultPolicy): VipInput => ({
+  endpoint: { id: 'vip-1', ip: '10.0.0.10/32', checks: [], healthcheckInterval: 0, faultPolicy },
+  hostname: 'h1',
+});
+
+// States, not contexts: a path per place in the chart, whatever the health detail or holder.
+const serializeState = (snapshot: VipSnapshot) => JSON.stringify(snapshot.value);
+
+function reachable(faultPolicy: FaultPolicy, fromState?: VipSnapshot) {
+  return getShortestPaths(vipMachine, {
+    events,
+    input: input(faultPolicy),
+    serializeState,
+    ...(fromState ? { fromState } : {}),
+  });
+}
+
+/** Every state node a snapshot is in: its leaves and their ancestors. */
+function stateIdsOf(snapshot: VipSnapshot): string[] {
+  return snapshot._nodes.map((node: AnyStateNode) => node.id);
+}
+
+function allStateIds(): string[] {
+  const ids: string[] = [];
+  const visit = (node: AnyStateNode) => {
+    ids.push(node.id);
+    Object.values(node.states).forEach(visit);
+  };
+  visit(vipMachine.root);
+  return ids;
+}
+
+describe.each(FAULT_POLICIES)('VIP statechart paths, fault policy %s', (faultPolicy) => {
+  const paths = reachable(faultPolicy);
+
+  it('reaches every state from the initial state', () => {
+    const visited = new Set(paths.flatMap((p) => stateIdsOf(p.state)));
+    expect([...visited].sort()).toEqual(allStateIds().sort());
+    expect(new Set(paths.map((p) => statusOf(p.state)))).toEqual(new Set(VIP_STATUSES));
+  });
+
+  it('reaches STOPPED from every state', () => {
+    for (const { state } of paths) {
+      const toStopped = reachable(faultPolicy, state).filter((p) => statusOf(p.state) === 'STOPPED');
+      expect(toStopped, `no way to STOPPED from ${serializeState(state)}`).not.toHaveLength(0);
+      expect(toStopped[0]?.state.status).toBe('done');
+    }
+  });
+
+  it('stops in two steps from anywhere while running: stop, then the handover', () => {
+    for (const { state } of paths.filter((p) => p.state.status === 'active')) {
+      const [shortest] = reachable(faultPolicy, state)
+        .filter((p) => statusOf(p.state) === 'STOPPED')
+        .sort((a, b) => a.steps.length - b.steps.length);
+      // Paths start with the `xstate.init` step that produced their first state.
+      const types = shortest?.steps.map((step): string => step.event.type).filter((t) => t !== 'xstate.init');
+      expect(types, serializeState(state)).toEqual(
+        statusOf(state) === 'STOPPING'
+          ? ['xstate.done.actor.handover']
+          : ['stop', 'xstate.done.actor.handover'],
+      );
+    }
+  });
+});
