@@ -19,6 +19,7 @@ export interface ElectionDeps {
   retryMs: number;
   /** After an operator failover, how long we stay out of the race to let another host win. */
   yieldMs: number;
+  onEtcdError?: (operation: string) => void;
 }
 
 /**
@@ -76,6 +77,7 @@ export function createElectionActor(deps: ElectionDeps) {
         }
       } catch (error) {
         log.debug({ err: error }, 'campaign failed; retrying');
+        deps.onEtcdError?.('campaign');
         retryLater(deps.retryMs);
       } finally {
         inFlight = false;

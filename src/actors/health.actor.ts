@@ -14,6 +14,8 @@ export interface HealthDeps {
   fall: number;
   /** Consecutive successes before `health_check_success`, so a flapping backend cannot ping-pong. */
   rise: number;
+  /** Every round's verdict, for metrics. */
+  onRound?: (electionKey: string, ok: boolean) => void;
 }
 
 /**
@@ -41,6 +43,7 @@ export function createHealthActor(deps: HealthDeps) {
       const failed = results.flatMap((result, i) =>
         result.ok ? [] : [`${describeCheck(checks[i] as HealthCheck)}: ${result.detail}`],
       );
+      deps.onRound?.(input.electionKey, failed.length === 0);
       if (failed.length > 0) {
         failures += 1;
         successes = 0;

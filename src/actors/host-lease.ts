@@ -16,6 +16,7 @@ export interface HostLeaseOptions {
   kv: KvPort;
   clock: Clock;
   logger: Logger;
+  onEtcdError?: (operation: string) => void;
 }
 
 export interface LeaseInForce {
@@ -171,6 +172,7 @@ export class HostLease {
   }
 
   private failed(error: unknown): void {
+    this.opts.onEtcdError?.('keepalive');
     this.failures += 1;
     const reason = error instanceof Error ? error.message : String(error);
     this.opts.logger.warn({ failures: this.failures, reason }, 'host lease keepalive failed');

@@ -20,6 +20,7 @@ import type { CoordinationPort } from '../ports/coordination.js';
 import type { HealthCheck, ProbePort } from '../ports/health.js';
 import type { Logger } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
+import type { AgentObserver } from './agent-observer.js';
 import type {
   AgentService,
   EndpointView,
@@ -45,8 +46,8 @@ export interface AgentDeps {
   settings: AgentSettings;
   /** Extra inspection, e.g. XState's inspection events into the logs with `--inspect`. */
   inspect?: (event: InspectionEvent) => void;
-  onAnnounced?: (ip: string) => void;
-  onConflict?: (ip: string, mac: string) => void;
+  /** Metrics hooks for what snapshots do not show (the API's metrics object fits). */
+  observer?: AgentObserver;
 }
 
 type VipRef = ActorRefFrom<typeof vipMachine>;
@@ -65,6 +66,8 @@ export class Agent implements AgentService {
   private readonly log = new TransitionLog();
   private readonly publisher: StatusPublisher;
   private readonly lastStatus = new Map<string, VipStatus>();
+  /** One child logger per VIP, so every line about a VIP carries its id and IP. */
+  private readonly vipLoggers = new Map<string, Logger>();
   /** Election keys reserved by a create in flight, so two concurrent creates cannot both pass. */
   private readonly reserved = new Set<string>();
   private shuttingDown = false;
@@ -84,6 +87,7 @@ export class Agent implements AgentService {
       kv: coordination.kv,
       clock,
       logger: logger.child({ component: 'host-lease' }),
+      ...(deps.observer ? { onEtcdError: (op: string) => deps.observer?.etcdError(op) } : {}),
     });
     this.watcher = new LockWatcher(
       coordination.lock,
@@ -109,8 +113,7 @@ export class Agent implements AgentService {
       clock,
       logger,
       settings,
-      ...(deps.onAnnounced ? { onAnnounced: deps.onAnnounced } : {}),
-      ...(deps.onConflict ? { onConflict: deps.onConflict } : {}),
+      ...(deps.observer ? { observer: deps.observer } : {}),
     });
     this.actor = createActor(agentMachine.provide({ actors: { vip } }), {
       input: { hostname },
@@ -345,10 +348,17 @@ export class Agent implements AgentService {
     if (!snapshot.context?.endpoint) return;
     const to = statusOf(snapshot);
     const from = this.lastStatus.get(id) ?? 'BOOTING';
-    if (to === 'STOPPED') this.lastStatus.delete(id);
-    else this.lastStatus.set(id, to);
-    if (from === to) return;
     const { endpoint } = snapshot.context;
+    let log = this.vipLoggers.get(id);
+    if (!log) {
+      log = this.deps.logger.child({ endpoint: id, ip: endpoint.ip });
+      this.vipLoggers.set(id, log);
+    }
+    if (to === 'STOPPED') {
+      this.lastStatus.delete(id);
+      this.vipLoggers.delete(id);
+    } else this.lastStatus.set(id, to);
+    if (from === to) return;
     const record: TransitionRecord = {
       at: this.deps.clock.now(),
       endpointId: id,
@@ -359,10 +369,7 @@ export class Agent implements AgentService {
       event: event.event.type,
       cause: causeOf(event.event),
     };
-    this.deps.logger.info(
-      { endpoint: id, ip: endpoint.ip, from, to, event: record.event, cause: record.cause },
-      `${endpoint.ip}: ${from} -> ${to}`,
-    );
+    log.info({ from, to, event: record.event, cause: record.cause }, `${endpoint.ip}: ${from} -> ${to}`);
     this.log.add(record);
     void this.publisher.publish(record, this.get(id) ?? null, this.log.list(id));
   }

@@ -1,6 +1,6 @@
 import { createElectionActor } from '../actors/election.actor.js';
 import { createHealthActor } from '../actors/health.actor.js';
-import { createHolderActor, type HolderDeps } from '../actors/holder.actor.js';
+import { createHolderActor } from '../actors/holder.actor.js';
 import type { HostLease } from '../actors/host-lease.js';
 import type { LockWatcher } from '../actors/lock-watcher.js';
 import { createHandoverActor, createReleaseLockActor } from '../actors/release.actors.js';
@@ -11,6 +11,7 @@ import type { LockPort } from '../ports/coordination.js';
 import type { ProbePort } from '../ports/health.js';
 import type { Logger } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
+import type { AgentObserver } from './agent-observer.js';
 import type { AgentSettings } from './settings.js';
 
 export interface VipActorDeps {
@@ -24,15 +25,14 @@ export interface VipActorDeps {
   clock: Clock;
   logger: Logger;
   settings: AgentSettings;
-  onAnnounced?: HolderDeps['onAnnounced'];
-  onConflict?: HolderDeps['onConflict'];
+  observer?: AgentObserver;
 }
 
 const RETRY_MS = 1000;
 
 /** The VIP statechart with its real actors: the one place where machine meets I/O. */
 export function provideVipMachine(deps: VipActorDeps) {
-  const { settings: s, clock, logger } = deps;
+  const { settings: s, clock, logger, observer } = deps;
   const release = {
     hostLease: deps.hostLease,
     locks: deps.locks,
@@ -52,6 +52,7 @@ export function provideVipMachine(deps: VipActorDeps) {
         logger,
         retryMs: RETRY_MS,
         yieldMs: s.handoverTimeoutMs,
+        ...(observer ? { onEtcdError: (op: string) => observer.etcdError(op) } : {}),
       }),
       health: createHealthActor({
         probe: deps.probe,
@@ -60,6 +61,7 @@ export function provideVipMachine(deps: VipActorDeps) {
         timeoutMs: s.healthTimeoutMs,
         fall: s.healthFall,
         rise: s.healthRise,
+        ...(observer ? { onRound: (key: string, ok: boolean) => observer.healthResult(key, ok) } : {}),
       }),
       holder: createHolderActor({
         address: deps.address,
@@ -72,8 +74,8 @@ export function provideVipMachine(deps: VipActorDeps) {
         reconcileMs: s.reconcileMs,
         retryMs: RETRY_MS,
         conflictHoldoffMs: 10_000,
-        ...(deps.onAnnounced ? { onAnnounced: deps.onAnnounced } : {}),
-        ...(deps.onConflict ? { onConflict: deps.onConflict } : {}),
+        ...(observer?.announced ? { onAnnounced: observer.announced.bind(observer) } : {}),
+        ...(observer?.conflict ? { onConflict: observer.conflict.bind(observer) } : {}),
       }),
       unbinder: createUnbinderActor({ address: deps.address, clock, logger, retryMs: RETRY_MS }),
       releaseLock: createReleaseLockActor(release),

@@ -5,7 +5,9 @@ import type { EtcdCoordination } from '../etcd/etcd-coordination.js';
  * outages) from one that refuses us (wrong password, wrong certificate: stop with a clear error,
  * rather than a crash loop under systemd).
  */
-export async function etcdPreflight(etcd: EtcdCoordination): Promise<{ ok: boolean; fatal?: string; detail?: string }> {
+export async function etcdPreflight(
+  etcd: EtcdCoordination,
+): Promise<{ ok: boolean; fatal?: string; detail?: string }> {
   try {
     await etcd.kv.get('/link/preflight');
     return { ok: true };

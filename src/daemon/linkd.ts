@@ -4,8 +4,8 @@ import { createApp } from '../api/app.js';
 import { createMetrics } from '../api/metrics.js';
 import { serveApp } from '../api/serve.js';
 import { toAgentSettings } from '../config/agent-settings.js';
-import { ConfigError, ConfigExit } from '../config/config-error.js';
 import type { LinkConfig } from '../config/config.schema.js';
+import { ConfigError, ConfigExit } from '../config/config-error.js';
 import { toEtcdConnection } from '../config/etcd-connection.js';
 import { loadConfig, unknownEnv } from '../config/load-config.js';
 import { EtcdCoordination } from '../etcd/etcd-coordination.js';
@@ -54,7 +54,8 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     await etcd.close();
     process.exit(1);
   }
-  if (!preflight.ok) logger.warn({ etcd: config.etcd, detail: preflight.detail }, 'etcd unreachable at start; retrying');
+  if (!preflight.ok)
+    logger.warn({ etcd: config.etcd, detail: preflight.detail }, 'etcd unreachable at start; retrying');
 
   const metrics = createMetrics();
   const agent = new Agent({
@@ -67,6 +68,7 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     clock: systemClock,
     logger,
     settings: toAgentSettings(config),
+    observer: metrics,
     ...(config.inspect
       ? {
           inspect: (event) =>
@@ -83,14 +85,18 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
   });
   metrics.bindAgent(agent);
 
-  const { createUiRoutes } = await import('../api/ui/ui.routes.js').catch(() => ({ createUiRoutes: undefined as never }));
+  const { createUiRoutes } = await import('../api/ui/ui.routes.js').catch(() => ({
+    createUiRoutes: undefined as never,
+  }));
   const app = createApp({
     agent,
     metrics,
     ...(createUiRoutes ? { ui: createUiRoutes({ agent }) } : {}),
     defaultFaultPolicy: config.faultPolicy,
     logger,
-    ...(config.apiUser && config.apiPassword ? { auth: { user: config.apiUser, password: config.apiPassword } } : {}),
+    ...(config.apiUser && config.apiPassword
+      ? { auth: { user: config.apiUser, password: config.apiPassword } }
+      : {}),
   });
 
   const server = await serveApp(app, {
@@ -111,7 +117,10 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     }
     stopping = true;
     const hold = config.holdOnStop;
-    logger.info({ signal, hold }, hold ? 'stopping, keeping VIPs bound for a restart' : 'stopping, handing VIPs over');
+    logger.info(
+      { signal, hold },
+      hold ? 'stopping, keeping VIPs bound for a restart' : 'stopping, handing VIPs over',
+    );
     await agent.shutdown({ hold, deadlineMs: config.handoverTimeoutMs + 3000 });
     await server.close();
     await network.close();

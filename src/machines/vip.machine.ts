@@ -31,6 +31,7 @@ export interface ElectionInput {
   electionKey: string;
 }
 export interface HealthInput {
+  electionKey: string;
   checks: HealthCheck[];
   intervalSeconds: number;
 }
@@ -131,6 +132,7 @@ export const vipMachine = setup({
         id: 'health',
         src: 'health',
         input: ({ context }) => ({
+          electionKey: electionKeyOf(context.endpoint),
           checks: context.endpoint.checks,
           intervalSeconds: context.endpoint.healthcheckInterval,
         }),
