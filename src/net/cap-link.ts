@@ -36,9 +36,9 @@ function workerCommand(): string[] {
 
 /**
  * Opens a frame link on `iface` through a worker process holding the libpcap handle. The cost is
- * paid once per interface (spawn and open, tens of ms; sends are then ~10 µs a frame plus a pipe
- * round trip), and an interface going down costs the worker, not the agent: the link reports
- * itself lost and the next use opens a new one.
+ * paid once per interface (~0.1 s to start the worker; a round then costs a pipe round trip,
+ * well under a millisecond), and an interface going down costs the worker, not the agent: the
+ * link reports itself lost and the next use opens a new one.
  */
 export const openCapLink: FrameLinkOpener = async (iface) => {
   // Checked here first for a clear, fast error on a missing interface or one without a MAC.

@@ -26,7 +26,7 @@ describe('outagesOf', () => {
   });
 });
 
-describe.skipIf(!isRoot)('namespace lab (root)', () => {
+describe.skipIf(!isRoot)('namespace lab (root)', { timeout: 20_000 }, () => {
   let lab: Lab;
   let etcd: LabEtcd;
 

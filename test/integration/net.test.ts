@@ -19,7 +19,7 @@ async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 20
   return value;
 }
 
-describe.skipIf(!isRoot)('net adapters in a namespace lab (root)', () => {
+describe.skipIf(!isRoot)('net adapters in a namespace lab (root)', { timeout: 20_000 }, () => {
   let lab: Lab;
   let a: NetDriver;
   let b: NetDriver;

@@ -1,3 +1,20 @@
+/**
+ * Network-namespace labs for integration tests (root only). Each lab is an L2 island: a switch
+ * namespace with bridge br0 and one veth per host, so tests can run in parallel.
+ *
+ * ```ts
+ * const lab = await createLab({ hosts: 2, client: true });   // a, b, client (~0.1-0.2 s)
+ * afterAll(() => lab.destroy());
+ * const etcd = await lab.startEtcd();                          // etcd.endpoints: http://10.77.0.254:2379
+ * const agent = lab.spawnTs('a', 'src/cli/linkd.ts', ['--etcd', etcd.endpoints[0]!, '--interface', 'eth0', '--hostname', 'a']);
+ * await lab.startBackend('a', { port: 8080 });                 // answers "a\n"
+ * const loop = await lab.probeLoop('client', '10.77.0.50', 8080, 50);
+ * await lab.partition('a');  ...  await lab.heal('a');
+ * await loop.stop();
+ * loop.outages();                                              // [{ from, to, durationMs, failed }]
+ * const api = await lab.forward('a', '127.0.0.1', 1313);       // agent's API from the test: api.url
+ * ```
+ */
 import {
   type ChildProcess,
   type ChildProcessWithoutNullStreams,
@@ -6,7 +23,7 @@ import {
   type StdioOptions,
   spawn,
 } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -158,49 +175,38 @@ export class Lab {
     const started = performance.now();
     sweepStaleLabs(this.prefix);
     this.#unhook = onProcessExit(() => this.destroySync());
-    await Promise.all(this.nodes.map((node) => ip(['netns', 'add', node.ns])));
-
     const sw = this.switch;
-    await ipBatch(sw.ns, [
-      'link set lo up',
-      // No multicast snooping: NDP to solicited-node groups is flooded without an MLD querier.
-      `link add br0 address ${sw.mac} type bridge mcast_snooping 0`,
-      'link set br0 up',
-      `addr add ${sw.ip}/24 dev br0`,
-      `addr add ${sw.ip6}/64 dev br0 nodad`,
+    const attached = this.nodes.filter((node) => node !== sw);
+    // Few processes, since each costs more than the netlink work itself: one batch in the root
+    // namespace creates the namespaces and the veth pairs (each end lands directly in its
+    // namespace, so the root namespace's interfaces are never touched), then one batch per namespace.
+    await ipBatch(undefined, [
+      ...this.nodes.map((node) => `netns add ${node.ns}`),
+      ...attached.map(
+        (node) =>
+          `link add eth0 netns ${node.ns} address ${node.mac} type veth peer name ${node.port} netns ${sw.ns}`,
+      ),
     ]);
-    await Promise.all(
-      this.nodes
-        .filter((node) => node !== sw)
-        .map(async (node) => {
-          await ip([
-            'link',
-            'add',
-            'eth0',
-            'netns',
-            node.ns,
-            'address',
-            node.mac,
-            'type',
-            'veth',
-            'peer',
-            'name',
-            node.port,
-            'netns',
-            sw.ns,
-          ]);
-          await Promise.all([
-            ipBatch(sw.ns, [`link set ${node.port} master br0 up`]),
-            ipBatch(node.ns, [
-              'link set lo up',
-              'link set eth0 up',
-              `addr add ${node.ip}/24 dev eth0`,
-              // nodad: usable at once instead of tentative for a second.
-              `addr add ${node.ip6}/64 dev eth0 nodad`,
-            ]),
-          ]);
-        }),
-    );
+    await Promise.all([
+      ipBatch(sw.ns, [
+        'link set lo up',
+        // No multicast snooping: NDP to solicited-node groups is flooded without an MLD querier.
+        `link add br0 address ${sw.mac} type bridge mcast_snooping 0`,
+        'link set br0 up',
+        `addr add ${sw.ip}/24 dev br0`,
+        `addr add ${sw.ip6}/64 dev br0 nodad`,
+        ...attached.map((node) => `link set ${node.port} master br0 up`),
+      ]),
+      ...attached.map((node) =>
+        ipBatch(node.ns, [
+          'link set lo up',
+          'link set eth0 up',
+          `addr add ${node.ip}/24 dev eth0`,
+          // nodad: usable at once instead of tentative for a second.
+          `addr add ${node.ip6}/64 dev eth0 nodad`,
+        ]),
+      ),
+    ]);
     this.timings.upMs = performance.now() - started;
   }
 
@@ -358,11 +364,14 @@ export class Lab {
     this.#unhook?.();
     for (const forward of this.#forwards) forward.close();
     await this.processes.killAll();
-    const existing = new Set(listNamespaces());
-    const ours = this.nodes.map((node) => node.ns).filter((ns) => existing.has(ns));
-    // Grandchildren that a tracked process started (e.g. a shell's children) still live there.
-    for (const ns of ours) killNamespacePids(ns);
-    await Promise.all(ours.map((ns) => ip(['netns', 'del', ns]).catch(() => undefined)));
+    const ours = this.#existingNamespaces();
+    // Grandchildren of tracked processes (a shell's children, say) may still live there.
+    killNamespacePids(ours);
+    if (ours.length > 0)
+      await ipBatch(
+        undefined,
+        ours.map((ns) => `netns del ${ns}`),
+      ).catch(() => undefined);
     for (const path of this.#paths) rmSync(path, { recursive: true, force: true });
     this.timings.downMs = performance.now() - started;
   }
@@ -372,17 +381,21 @@ export class Lab {
     if (this.#destroyed) return;
     this.#destroyed = true;
     this.processes.killAllSync();
-    const existing = new Set(listNamespaces());
-    for (const node of this.nodes) {
-      if (!existing.has(node.ns)) continue;
-      killNamespacePids(node.ns);
+    const ours = this.#existingNamespaces();
+    killNamespacePids(ours);
+    for (const ns of ours) {
       try {
-        execFileSync('ip', ['netns', 'del', node.ns], { stdio: 'ignore' });
+        execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
       } catch {
         // Best effort on the way out.
       }
     }
     for (const path of this.#paths) rmSync(path, { recursive: true, force: true });
+  }
+
+  #existingNamespaces(): string[] {
+    const existing = new Set(listNamespaces());
+    return this.nodes.map((node) => node.ns).filter((ns) => existing.has(ns));
   }
 }
 
@@ -405,18 +418,15 @@ export function ip(args: readonly string[]): Promise<string> {
   });
 }
 
-/** Several `ip` commands in one namespace through one `ip -batch` process. */
-function ipBatch(ns: string, commands: readonly string[]): Promise<string> {
+/** Several `ip` commands through one `ip -batch` process, in `ns` or (undefined) the current one. */
+function ipBatch(ns: string | undefined, commands: readonly string[]): Promise<string> {
+  const args = ns === undefined ? ['-batch', '-'] : ['-n', ns, '-batch', '-'];
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = execFile(
-      'ip',
-      ['-n', ns, '-batch', '-'],
-      { env: labEnv() },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`ip -n ${ns}: ${stderr.trim() || error.message}`, { cause: error }));
-        else resolve(stdout);
-      },
-    );
+    const child: ChildProcess = execFile('ip', args, { env: labEnv() }, (error, stdout, stderr) => {
+      if (error)
+        reject(new Error(`ip ${args.join(' ')}: ${stderr.trim() || error.message}`, { cause: error }));
+      else resolve(stdout);
+    });
     child.stdin?.end(`${commands.join('\n')}\n`);
   });
 }
@@ -429,18 +439,26 @@ function listNamespaces(): string[] {
   }
 }
 
-function killNamespacePids(ns: string): void {
-  let pids: string;
-  try {
-    pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' });
-  } catch {
-    return;
-  }
-  for (const pid of pids.split(/\s+/).filter(Boolean)) {
+/**
+ * SIGKILLs every process inside the given namespaces, found as `ip netns pids` does (same inode
+ * for /proc/PID/ns/net as for the namespace's file), in one pass over /proc.
+ */
+function killNamespacePids(namespaces: readonly string[]): void {
+  const inodes = new Set<number>();
+  for (const ns of namespaces) {
     try {
-      process.kill(Number(pid), 'SIGKILL');
+      inodes.add(statSync(`/run/netns/${ns}`).ino);
     } catch {
-      // Already gone.
+      // Already deleted.
+    }
+  }
+  if (inodes.size === 0) return;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (inodes.has(statSync(`/proc/${entry}/ns/net`).ino)) process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // Gone meanwhile, or not ours to read.
     }
   }
 }
@@ -465,7 +483,7 @@ export function sweepStaleLabs(prefix: string): void {
   for (const ns of listNamespaces()) {
     const pid = Number(pattern.exec(ns)?.[1]);
     if (!pid || pid === process.pid || isAlive(pid)) continue;
-    killNamespacePids(ns);
+    killNamespacePids([ns]);
     try {
       execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
     } catch {
