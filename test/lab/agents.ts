@@ -65,7 +65,11 @@ export class LabAgent {
       stderr = (stderr + String(chunk)).slice(-4000);
     });
     try {
-      await this.collector.waitFor((line) => line.includes('"linkd started"'), 20_000, `linkd on ${this.hostname}`);
+      await this.collector.waitFor(
+        (line) => line.includes('"linkd started"'),
+        20_000,
+        `linkd on ${this.hostname}`,
+      );
     } catch (error) {
       throw new Error(`linkd on ${this.hostname} did not start: ${stderr}`, { cause: error });
     }
@@ -108,14 +112,19 @@ export class LabAgent {
   }
 
   /** Creates a VIP through the API; resolves the created endpoint. */
-  async createVip(ip: string, checks: unknown[] = [], extra: Record<string, unknown> = {}): Promise<EndpointView> {
+  async createVip(
+    ip: string,
+    checks: unknown[] = [],
+    extra: Record<string, unknown> = {},
+  ): Promise<EndpointView> {
     const res = await this.api<{ endpoint: EndpointView }>('POST', '/endpoints', {
       plugin: 'arp',
       plugin_config: { ip },
       checks,
       ...extra,
     });
-    if (res.status !== 201) throw new Error(`create ${ip} on ${this.hostname}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201)
+      throw new Error(`create ${ip} on ${this.hostname}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.endpoint;
   }
 
@@ -129,7 +138,11 @@ export class LabAgent {
 }
 
 /** Starts one linkd per host of the lab. */
-export async function startAgents(lab: Lab, options: LabAgentOptions, hosts: NodeRef[] = lab.hosts): Promise<LabAgent[]> {
+export async function startAgents(
+  lab: Lab,
+  options: LabAgentOptions,
+  hosts: NodeRef[] = lab.hosts,
+): Promise<LabAgent[]> {
   const agents = hosts.map((ref) => new LabAgent(lab, lab.node(ref), options));
   await Promise.all(agents.map((agent) => agent.start()));
   return agents;
@@ -139,16 +152,25 @@ export async function startAgents(lab: Lab, options: LabAgentOptions, hosts: Nod
 export async function boundOn(lab: Lab, ip: string, hosts: LabNode[] = lab.hosts): Promise<string[]> {
   const address = ip.split('/')[0] as string;
   const bound = await Promise.all(
-    hosts.map(async (node) => ((await lab.addressesOf(node).catch(() => [])).some((a) => a.split('/')[0] === address) ? node.name : undefined)),
+    hosts.map(async (node) =>
+      (await lab.addressesOf(node).catch(() => [])).some((a) => a.split('/')[0] === address)
+        ? node.name
+        : undefined,
+    ),
   );
   return bound.filter((name): name is string => name !== undefined);
 }
 
 /** Polls `check` until it holds or `timeoutMs` passes; resolves the elapsed ms. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<number> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
   const start = Date.now();
   while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return Date.now() - start;
