@@ -15,6 +15,13 @@ export async function realNetwork(iface: string, logger: Logger): Promise<HostNe
   const info = await readInterfaceInfo(iface);
   logger.info({ iface, mac: info.mac, up: info.up }, 'binding VIPs on this interface');
   const announcer = new CapAnnouncer({ iface, logger });
+  // Opening the capture handle takes a while: do it now, not during a standby's first takeover.
+  await announcer.warmUp().catch((error: unknown) => {
+    logger.warn(
+      { err: error, iface },
+      'cannot open the interface for announcements yet; retrying on the first one',
+    );
+  });
   return { address: new IpRouteAddressPort(iface), announcer, close: async () => announcer.close() };
 }
 
