@@ -269,16 +269,18 @@ export class Agent implements AgentService {
     const others = (await this.hosts(id)).filter((h) => h !== this.hostname);
     if (others.length === 0) throw new FailoverRefusedError(`no other host participates for ${view.ip}`);
     const ref = this.vips()[id] as VipRef;
+    // Answer once the VIP has moved (LinK answered before anything happened), bounded by the yield time.
+    const { clock } = this.deps;
     const demoted = new Promise<void>((resolve) => {
-      const timer = this.deps.clock.setTimeout(finish, this.deps.settings.handoverTimeoutMs + 500);
+      const timer = clock.setTimeout(() => finish(), this.deps.settings.handoverTimeoutMs + 500);
       const sub = ref.subscribe((snapshot) => {
         if (statusOf(snapshot) !== 'ACTIVATED') finish();
       });
-      function finish() {
+      const finish = () => {
+        clock.clearTimeout(timer);
         sub.unsubscribe();
         resolve();
-      }
-      void timer;
+      };
     });
     ref.send({ type: 'failover' });
     await demoted;
