@@ -12,7 +12,7 @@ function graphviz(): Promise<Viz> {
 
 /**
  * The chart as SVG. Every state's `<g>` carries `data-state` (its name, which is what a VIP's status
- * reports) and `data-state-id`; every arrow's carries `data-events` (space-separated event types),
+ * reports), `data-state-id` and `data-ancestor-ids` (space-separated); every arrow's carries `data-events` (space-separated event types),
  * `data-source` and `data-target`, so a page can highlight them with CSS selectors alone.
  */
 export async function renderSvg(chart: Chart, options: DotOptions = {}): Promise<string> {
@@ -26,8 +26,15 @@ export async function renderSvg(chart: Chart, options: DotOptions = {}): Promise
 
 function annotate(svg: string, chart: Chart): string {
   const attributes = new Map<string, Record<string, string>>();
+  const byId = new Map(chart.states.map((s) => [s.id, s]));
   for (const state of chart.states) {
-    attributes.set(stateElementId(state), { 'data-state': state.key, 'data-state-id': state.id });
+    const ancestors: string[] = [];
+    for (let p = byId.get(state.parent ?? ''); p; p = byId.get(p.parent ?? '')) ancestors.push(p.id);
+    attributes.set(stateElementId(state), {
+      'data-state': state.key,
+      'data-state-id': state.id,
+      'data-ancestor-ids': ancestors.join(' '),
+    });
   }
   for (const edge of edgesOf(chart)) {
     attributes.set(edgeElementId(edge), {

@@ -1,0 +1,431 @@
+/**
+ * The live view's browser script, served as `/ui/app.js`. Plain ES2020 with no dependencies and no
+ * build step, so the agent serves it as is and the page works without any network but the agent's.
+ * It polls `state` and `cluster`, listens to `events`, and draws with DOM calls (never innerHTML:
+ * hostnames and causes come from etcd).
+ */
+export const CLIENT_SCRIPT = String.raw`'use strict';
+(() => {
+  const TIMELINE_DEPTH = 25;
+  const STATE_POLL_MS = 2000;
+  const CLUSTER_POLL_MS = 1500;
+
+  const model = {
+    state: null,
+    cluster: null,
+    /** Agent clock minus ours, so countdowns follow the agent's deadlines. */
+    skew: 0,
+    /** endpointId -> records, oldest first. */
+    history: new Map(),
+    seen: new Set(),
+    /** endpointId -> longest lease remaining seen for the current deadline: the bar's full length. */
+    leaseSpan: new Map(),
+  };
+  const cards = new Map();
+  const problems = new Map();
+  const template = document.getElementById('statechart-template');
+
+  // ---- small DOM helpers
+
+  function h(tag, attrs, children) {
+    const el = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'text') el.textContent = String(value);
+      else if (name === 'class') el.className = value;
+      else el.setAttribute(name, value === true ? '' : String(value));
+    }
+    for (const child of [].concat(children === undefined ? [] : children)) {
+      if (child !== null && child !== undefined) el.append(child);
+    }
+    return el;
+  }
+
+  /** replaceChildren, skipping absent parts (the DOM would print them as "null"). */
+  function fill(el, ...children) {
+    el.replaceChildren(...children.filter((child) => child !== null && child !== undefined && child !== false));
+  }
+
+  function quoted(value) {
+    return '"' + String(value).replace(/["\\]/g, '\\$&') + '"';
+  }
+
+  function badge(status, testid) {
+    return h('span', { class: 'badge s-' + status, 'data-testid': testid, text: status });
+  }
+
+  const agentNow = () => Date.now() + model.skew;
+
+  function seconds(ms) {
+    return (ms / 1000).toFixed(1) + ' s';
+  }
+
+  function ago(at) {
+    const ms = Math.max(0, agentNow() - at);
+    return ms < 60000 ? seconds(ms) + ' ago' : Math.round(ms / 60000) + ' min ago';
+  }
+
+  function clock(at) {
+    const d = new Date(at);
+    const pad = (n, w) => String(n).padStart(w || 2, '0');
+    return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds()) + '.' + pad(d.getMilliseconds(), 3);
+  }
+
+  // ---- data
+
+  async function getJson(path) {
+    const res = await fetch(path, { cache: 'no-store', headers: { accept: 'application/json' } });
+    if (!res.ok) throw new Error(path + ' answered ' + res.status + ': ' + (await res.text()).slice(0, 200));
+    return res.json();
+  }
+
+  function polled(path, apply) {
+    let busy = false;
+    return async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        apply(await getJson(path));
+        setProblem(path, null);
+      } catch (error) {
+        setProblem(path, error instanceof Error ? error.message : String(error));
+      } finally {
+        busy = false;
+      }
+    };
+  }
+
+  const refreshState = polled('state', (state) => {
+    model.skew = state.now - Date.now();
+    model.state = state;
+    for (const record of state.history) addRecord(record);
+    render();
+  });
+
+  const refreshCluster = polled('cluster', (cluster) => {
+    model.cluster = cluster;
+    renderCluster();
+  });
+
+  function recordKey(r) {
+    return [r.at, r.endpointId, r.hostname, r.from, r.to, r.event].join('|');
+  }
+
+  function addRecord(record) {
+    const key = recordKey(record);
+    if (model.seen.has(key)) return false;
+    model.seen.add(key);
+    const list = model.history.get(record.endpointId) || [];
+    list.push(record);
+    list.sort((a, b) => a.at - b.at);
+    while (list.length > TIMELINE_DEPTH) model.seen.delete(recordKey(list.shift()));
+    model.history.set(record.endpointId, list);
+    return true;
+  }
+
+  let followUp;
+  function onTransition(record) {
+    if (!addRecord(record)) return;
+    const endpoint = model.state && model.state.endpoints.find((e) => e.id === record.endpointId);
+    if (endpoint) {
+      // Draw the new state now; the follow-up fetch brings holder, health and lease with it.
+      endpoint.status = record.to;
+      renderEndpoint(endpoint);
+    }
+    clearTimeout(followUp);
+    followUp = setTimeout(refreshState, 150);
+    setTimeout(refreshCluster, 150);
+  }
+
+  function connect() {
+    const events = new EventSource('events');
+    setConnection('connecting');
+    events.addEventListener('ready', () => {
+      setConnection('live');
+      refreshState();
+    });
+    events.addEventListener('transition', (message) => onTransition(JSON.parse(message.data)));
+    events.onerror = () => setConnection(events.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
+  }
+
+  // ---- page chrome
+
+  function setConnection(state) {
+    const el = document.querySelector('[data-testid="connection"]');
+    el.dataset.state = state;
+    el.textContent = state === 'live' ? 'live' : state === 'connecting' ? 'reconnecting…' : 'offline';
+  }
+
+  function setProblem(source, message) {
+    if (message) problems.set(source, message);
+    else problems.delete(source);
+    const box = document.querySelector('[data-testid="problem"]');
+    box.hidden = problems.size === 0;
+    box.textContent = [...problems.values()].join(' · ');
+  }
+
+  function renderHeader() {
+    const s = model.state;
+    document.querySelector('[data-testid="page-hostname"]').textContent = s.hostname;
+    document.querySelector('[data-testid="version"]').textContent = 'v' + s.version;
+    const etcd = document.querySelector('[data-testid="etcd"]');
+    etcd.dataset.ok = String(s.lease.etcdReachable);
+    etcd.textContent = s.lease.etcdReachable ? 'etcd reachable' : 'etcd unreachable';
+    document.querySelector('[data-testid="host-lease"]').textContent = s.lease.leaseId
+      ? 'lease ' + s.lease.leaseId
+      : 'no host lease';
+  }
+
+  // ---- endpoints
+
+  function render() {
+    renderHeader();
+    const list = document.querySelector('[data-testid="endpoint-list"]');
+    const ids = new Set(model.state.endpoints.map((e) => e.id));
+    for (const [id, card] of cards) {
+      if (!ids.has(id)) {
+        card.root.remove();
+        cards.delete(id);
+      }
+    }
+    model.state.endpoints.forEach((endpoint, index) => {
+      const card = cards.get(endpoint.id) || createCard(endpoint);
+      if (list.children[index] !== card.root) list.insertBefore(card.root, list.children[index] || null);
+      renderEndpoint(endpoint);
+    });
+    document.querySelector('[data-testid="no-endpoints"]').hidden = model.state.endpoints.length > 0;
+  }
+
+  function createCard(endpoint) {
+    const diagram = h('figure', { class: 'statechart', 'data-testid': 'statechart' }, [
+      h('a', { class: 'full-diagram', href: 'statechart.svg', target: '_blank', rel: 'noopener', text: 'full diagram ↗' }),
+    ]);
+    if (template) {
+      const svg = template.content.querySelector('svg').cloneNode(true);
+      // Every card holds a copy: ids would repeat, and the diagram scales to its box.
+      for (const el of svg.querySelectorAll('[id]')) el.removeAttribute('id');
+      svg.removeAttribute('width');
+      svg.removeAttribute('height');
+      svg.setAttribute('role', 'img');
+      svg.setAttribute('aria-label', 'statechart of ' + endpoint.ip);
+      diagram.append(svg);
+    } else {
+      diagram.append(h('p', { class: 'muted', text: document.body.dataset.diagramError || 'diagram unavailable' }));
+    }
+    const card = {
+      root: h('article', { class: 'endpoint', 'data-testid': 'endpoint-card', 'data-endpoint-id': endpoint.id }),
+      ip: h('h2', { class: 'ip mono', 'data-testid': 'endpoint-ip' }),
+      status: h('span', { 'data-testid': 'endpoint-status' }),
+      id: h('span', { class: 'id mono', title: 'endpoint id' }),
+      holder: h('div', { class: 'value mono', 'data-testid': 'holder' }),
+      fencing: h('div', { class: 'sub mono' }),
+      lease: h('div', { class: 'value mono', 'data-testid': 'lease-countdown' }),
+      leaseBar: h('i'),
+      health: h('div', { class: 'value', 'data-testid': 'health' }),
+      checks: h('ul', { class: 'checks mono' }),
+      policy: h('div', { class: 'value mono' }),
+      faults: h('div', { class: 'sub' }),
+      diagram,
+      svg: diagram.querySelector('svg'),
+      timeline: h('ol', { class: 'timeline', 'data-testid': 'timeline' }),
+      timelineKey: '',
+    };
+    const fact = (label, children) => h('div', { class: 'fact' }, [h('div', { class: 'label', text: label }), ...children]);
+    card.root.append(
+      h('header', { class: 'endpoint-head' }, [card.ip, card.status, card.id]),
+      h('div', { class: 'facts' }, [
+        fact('Holder', [card.holder, card.fencing]),
+        fact('Lease deadline', [card.lease, h('div', { class: 'bar' }, card.leaseBar)]),
+        fact('Health', [card.health, card.checks]),
+        fact('Fault policy', [card.policy, card.faults]),
+      ]),
+      h('div', { class: 'endpoint-body' }, [
+        diagram,
+        h('section', { class: 'timeline-box' }, [h('h3', { text: 'Recent transitions' }), card.timeline]),
+      ]),
+    );
+    cards.set(endpoint.id, card);
+    return card;
+  }
+
+  function renderEndpoint(endpoint) {
+    const card = cards.get(endpoint.id);
+    if (!card) return;
+    const self = model.state.hostname;
+    card.root.className = 'endpoint s-' + endpoint.status;
+    card.root.dataset.status = endpoint.status;
+    card.root.dataset.hostname = self;
+    card.ip.textContent = endpoint.ip;
+    card.status.className = 'badge s-' + endpoint.status;
+    card.status.textContent = endpoint.status;
+    card.id.textContent = endpoint.id;
+
+    fill(
+      card.holder,
+      endpoint.holder === null
+        ? h('span', { class: 'muted', text: 'unknown' })
+        : h('span', { text: endpoint.holder }),
+      endpoint.holder === self ? h('span', { class: 'tag', text: 'this host' }) : null,
+    );
+    card.holder.dataset.holder = endpoint.holder || '';
+    card.fencing.textContent = endpoint.fencing_token ? 'fencing token ' + endpoint.fencing_token : '';
+
+    card.lease.dataset.deadline = endpoint.lease_deadline === null ? '' : String(endpoint.lease_deadline);
+
+    const health = endpoint.health;
+    card.health.dataset.ok = health ? String(health.ok) : '';
+    fill(
+      card.health,
+      h('span', {
+        class: 'health ' + (health ? (health.ok ? 'ok' : 'failing') : 'unknown'),
+        text: health ? (health.ok ? 'passing' : 'failing') : endpoint.checks.length ? 'no result yet' : 'no checks',
+      }),
+      health && health.detail ? h('span', { class: 'detail mono', text: health.detail }) : null,
+    );
+    card.checks.replaceChildren(...endpoint.check_labels.map((label) => h('li', { text: label })));
+
+    card.policy.textContent = endpoint.fault_policy;
+    card.faults.textContent =
+      (endpoint.last_fault ? 'last fault: ' + endpoint.last_fault : 'no fault') +
+      (endpoint.conflicts ? ' · ' + endpoint.conflicts + ' ARP conflicts' : '');
+
+    const records = model.history.get(endpoint.id) || [];
+    highlight(card, endpoint.status, records[records.length - 1]);
+    renderTimeline(card, records);
+  }
+
+  /** Marks the current state, the states containing it, and the arrow that led there. */
+  function highlight(card, status, last) {
+    card.diagram.dataset.highlighted = status;
+    const svg = card.svg;
+    if (!svg) return;
+    for (const el of svg.querySelectorAll('[data-active], [data-last]')) {
+      el.removeAttribute('data-active');
+      el.removeAttribute('data-last');
+    }
+    const leaf = svg.querySelector('g[data-state=' + quoted(status) + ']');
+    if (!leaf) return;
+    leaf.setAttribute('data-active', 'state');
+    const lineage = (g) => [g.dataset.stateId].concat((g.dataset.ancestorIds || '').split(' ').filter(Boolean));
+    for (const id of lineage(leaf).slice(1)) {
+      const g = svg.querySelector('g[data-state-id=' + quoted(id) + ']');
+      if (g) g.setAttribute('data-active', 'ancestor');
+    }
+    if (!last || last.to !== status) return;
+    const from = svg.querySelector('g[data-state=' + quoted(last.from) + ']');
+    if (!from) return;
+    const sources = lineage(from);
+    const targets = lineage(leaf);
+    for (const edge of svg.querySelectorAll('g[data-events~=' + quoted(last.event) + ']')) {
+      if (sources.includes(edge.dataset.source) && targets.includes(edge.dataset.target)) {
+        edge.setAttribute('data-last', 'true');
+      }
+    }
+  }
+
+  function renderTimeline(card, records) {
+    const key = records.length ? recordKey(records[records.length - 1]) + records.length : '';
+    if (key === card.timelineKey) return;
+    card.timelineKey = key;
+    if (!records.length) {
+      card.timeline.replaceChildren(h('li', { class: 'muted', text: 'no transitions yet' }));
+      return;
+    }
+    card.timeline.replaceChildren(
+      ...records
+        .slice()
+        .reverse()
+        .map((r) =>
+          h('li', { 'data-testid': 'timeline-entry', 'data-event': r.event, 'data-to': r.to }, [
+            h('time', { class: 'mono', datetime: new Date(r.at).toISOString(), text: clock(r.at) }),
+            h('span', { class: 'move' }, [badge(r.from), h('span', { class: 'arrow', text: '→' }), badge(r.to)]),
+            h('code', { class: 'event', text: r.event }),
+            h('div', { class: 'cause', text: r.cause }),
+          ]),
+        ),
+    );
+  }
+
+  // ---- cluster
+
+  function renderCluster() {
+    const box = document.querySelector('[data-testid="cluster-vips"]');
+    const cluster = model.cluster;
+    document.querySelector('[data-testid="cluster-empty"]').hidden = cluster.vips.length > 0;
+    const error = document.querySelector('[data-testid="cluster-error"]');
+    error.hidden = !cluster.error;
+    error.textContent = cluster.error || '';
+    box.replaceChildren(
+      ...cluster.vips.map((vip) => {
+        const active = vip.hosts.filter((host) => host.status === 'ACTIVATED');
+        return h('div', { class: 'vip', 'data-testid': 'cluster-vip', 'data-election-key': vip.electionKey, 'data-holder': vip.holder || '' }, [
+          h('div', { class: 'vip-head' }, [
+            h('span', { class: 'ip mono', text: vip.ip }),
+            h('span', { class: 'muted', text: vip.holder ? 'held by ' : 'no holder' }),
+            vip.holder ? h('span', { class: 'mono', text: vip.holder }) : null,
+            active.length > 1
+              ? h('span', { class: 'warning', 'data-testid': 'split-brain', text: active.length + ' hosts ACTIVATED: ' + active.map((a) => a.hostname).join(', ') })
+              : null,
+          ]),
+          h(
+            'div',
+            { class: 'hosts' },
+            vip.hosts.map((host) =>
+              h('div', {
+                class: 'host s-' + host.status + (host.self ? ' self' : ''),
+                'data-testid': 'cluster-host',
+                'data-hostname': host.hostname,
+                'data-status': host.status,
+                'data-holder': String(host.hostname === vip.holder),
+              }, [
+                h('div', { class: 'host-name mono' }, [
+                  host.hostname,
+                  host.self ? h('span', { class: 'tag', text: 'this host' }) : null,
+                  host.hostname === vip.holder ? h('span', { class: 'tag holder', text: 'holder' }) : null,
+                ]),
+                badge(host.status),
+                h('div', { class: 'sub', 'data-updated-at': host.updatedAt, text: 'updated ' + ago(host.updatedAt) }),
+              ]),
+            ),
+          ),
+        ]);
+      }),
+    );
+  }
+
+  // ---- clocks
+
+  function tick() {
+    if (model.state) {
+      for (const endpoint of model.state.endpoints) {
+        const card = cards.get(endpoint.id);
+        if (!card) continue;
+        const deadline = endpoint.lease_deadline;
+        if (deadline === null) {
+          card.lease.textContent = 'no lease';
+          card.lease.dataset.level = 'none';
+          card.leaseBar.style.width = '0%';
+          continue;
+        }
+        const remaining = deadline - agentNow();
+        const span = model.leaseSpan.get(endpoint.id);
+        const full = span && span.deadline === deadline ? span.full : Math.max(remaining, 1);
+        model.leaseSpan.set(endpoint.id, { deadline, full: Math.max(full, remaining) });
+        card.lease.textContent = remaining >= 0 ? seconds(remaining) : 'expired ' + seconds(-remaining) + ' ago';
+        card.lease.dataset.level = remaining < 0 ? 'expired' : remaining < 2000 ? 'low' : 'ok';
+        card.leaseBar.style.width = Math.max(0, Math.min(100, (100 * remaining) / full)) + '%';
+      }
+    }
+    for (const el of document.querySelectorAll('[data-updated-at]')) {
+      el.textContent = 'updated ' + ago(Number(el.dataset.updatedAt));
+    }
+  }
+
+  connect();
+  refreshState();
+  refreshCluster();
+  setInterval(refreshState, STATE_POLL_MS);
+  setInterval(refreshCluster, CLUSTER_POLL_MS);
+  setInterval(tick, 100);
+})();
+`;

@@ -1,0 +1,176 @@
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { AgentService, TransitionRecord } from '../../agent/agent-service.js';
+import { readChart } from './statechart/chart.js';
+import { renderSvg } from './statechart/render-svg.js';
+import type { DotOptions } from './statechart/to-dot.js';
+import { CLIENT_SCRIPT } from './ui.client.js';
+import { page } from './ui.page.js';
+import { uiCluster, uiState } from './ui.state.js';
+import { STYLES } from './ui.styles.js';
+
+type Detail = NonNullable<DotOptions['detail']>;
+
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="4" fill="#0f172a"/><circle cx="8" cy="8" r="4" fill="#22c55e"/></svg>';
+
+export interface UiDeps {
+  agent: AgentService;
+  /** A comment line this often keeps proxies from closing an idle event stream. */
+  heartbeatMs?: number;
+  /** How long `GET /ui/cluster` waits for etcd before answering with this host's statuses alone. */
+  clusterTimeoutMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Everything comes from the agent, so the page works with no other network: the browser only ever
+ * talks to where it loaded the page from.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The live view, a sub-app meant for `/ui`: the page at `GET /ui`, its script and styles, the
+ * statechart as SVG (`statechart.svg`, `?detail=outline` for the cards' version), and the data the page reads relative to itself: `state` (this host's
+ * endpoints), `cluster` (every host's status per VIP) and `events` (transitions as server-sent
+ * events). Reads only: every change goes through the API.
+ */
+export function createUiRoutes(deps: UiDeps): Hono {
+  const { agent } = deps;
+  const now = deps.now ?? Date.now;
+  const heartbeatMs = deps.heartbeatMs ?? 15_000;
+  const clusterTimeoutMs = deps.clusterTimeoutMs ?? 2_000;
+  const app = new Hono();
+
+  // Rendered once per level of detail, on first use: Graphviz takes a few hundred milliseconds to
+  // load. A failure is not kept, so a later request tries again.
+  const diagrams = new Map<Detail, Promise<string>>();
+  const statechart = (detail: Detail) => {
+    let diagram = diagrams.get(detail);
+    if (!diagram) {
+      diagram = renderSvg(readChart(agent.machineDefinition()), { detail }).catch((error: unknown) => {
+        diagrams.delete(detail);
+        throw error;
+      });
+      diagrams.set(detail, diagram);
+    }
+    return diagram;
+  };
+
+  app.use(async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+  });
+
+  app.get('/', async (c) => {
+    let svg: string | undefined;
+    let diagramError: string | undefined;
+    try {
+      // The cards show states and arrows; the full diagram, with every internal activity, is a link away.
+      svg = await statechart('outline');
+    } catch (error) {
+      diagramError = `diagram unavailable: ${messageOf(error)}`;
+    }
+    const base = c.req.path.endsWith('/') ? c.req.path : `${c.req.path}/`;
+    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    c.header('Cache-Control', 'no-store');
+    return c.html(page({ hostname: agent.hostname, version: agent.version, svg, diagramError, base }));
+  });
+
+  app.get('/app.js', (c) =>
+    c.body(CLIENT_SCRIPT, 200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'no-cache',
+    }),
+  );
+
+  app.get('/app.css', (c) =>
+    c.body(STYLES, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' }),
+  );
+
+  app.get('/statechart.svg', async (c) => {
+    const detail = c.req.query('detail') === 'outline' ? 'outline' : 'full';
+    return c.body(await statechart(detail), 200, { 'Content-Type': 'image/svg+xml; charset=utf-8' });
+  });
+
+  app.get('/favicon.svg', (c) =>
+    c.body(FAVICON, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'max-age=86400' }),
+  );
+
+  app.get('/state', (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.json(uiState(agent, now()));
+  });
+
+  // With etcd unreachable the page still shows this host's own statuses, with the reason.
+  app.get('/cluster', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    try {
+      const peers = await withTimeout(agent.cluster(), clusterTimeoutMs, 'etcd did not answer');
+      return c.json(uiCluster(agent, peers, now()));
+    } catch (error) {
+      return c.json({ ...uiCluster(agent, [], now()), error: `other hosts unknown: ${messageOf(error)}` });
+    }
+  });
+
+  app.get('/events', (c) =>
+    streamSSE(c, async (stream) => {
+      // Listeners are synchronous and writes are not: chain them so events keep their order.
+      let pending = Promise.resolve();
+      let seq = 0;
+      const send = (record: TransitionRecord) => {
+        const message = { event: 'transition', id: String(++seq), data: JSON.stringify(record) };
+        pending = pending.then(() => stream.writeSSE(message)).catch(() => {});
+      };
+      await stream.writeSSE({
+        event: 'ready',
+        data: JSON.stringify({ hostname: agent.hostname }),
+        retry: 2000,
+      });
+      const unsubscribe = agent.onTransition(send);
+      let wake: (() => void) | undefined;
+      stream.onAbort(() => {
+        unsubscribe();
+        wake?.();
+      });
+      try {
+        while (!stream.aborted && !stream.closed) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, heartbeatMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          if (!stream.aborted) await pending.then(() => stream.write(': keepalive\n\n')).catch(() => {});
+        }
+      } finally {
+        unsubscribe();
+      }
+    }),
+  );
+
+  return app;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, reason: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${reason} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,129 @@
+import type {
+  AgentService,
+  EndpointView,
+  LeaseView,
+  PeerStatus,
+  TransitionRecord,
+} from '../../src/agent/agent-service.js';
+import { vipMachine } from '../../src/machines/vip.machine.js';
+import type { VipStatus } from '../../src/machines/vip.status.js';
+import { electionKeyOf } from '../../src/model/endpoint.js';
+
+/**
+ * The reads the live view makes of an agent, with knobs to move a VIP, publish peers and break etcd.
+ * Writes are not the view's business: they throw.
+ */
+export class UiFakeAgent implements AgentService {
+  readonly version = '0.1.0-test';
+  readonly endpoints = new Map<string, EndpointView>();
+  readonly records: TransitionRecord[] = [];
+  peers: PeerStatus[] = [];
+  /** Set to make `cluster()` fail, as with etcd unreachable. */
+  clusterError: Error | undefined;
+  /** Set to make `cluster()` never answer. */
+  clusterHangs = false;
+  leaseView: LeaseView = { leaseId: '694d7a1b2c3d', deadline: null, etcdReachable: true };
+  private readonly listeners = new Set<(record: TransitionRecord) => void>();
+
+  constructor(
+    readonly hostname = 'node-a',
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  add(ip: string, overrides: Partial<EndpointView> = {}): EndpointView {
+    const view: EndpointView = {
+      id: `vip-${String(this.endpoints.size + 1).padStart(8, '0')}-0000-4000-8000-000000000000`,
+      status: 'BOOTING',
+      ip,
+      checks: [],
+      healthcheck_interval: 5,
+      plugin: 'arp',
+      election_key: electionKeyOf(ip),
+      fault_policy: 'activate',
+      holder: null,
+      fencing_token: null,
+      lease_deadline: null,
+      health: null,
+      last_fault: null,
+      conflicts: 0,
+      ...overrides,
+    };
+    this.endpoints.set(view.id, view);
+    return view;
+  }
+
+  /** Moves a VIP as its statechart would, and reports the transition to listeners. */
+  transition(id: string, to: VipStatus, event: string, cause: string, changes: Partial<EndpointView> = {}) {
+    const view = this.endpoints.get(id);
+    if (!view) throw new Error(`no endpoint ${id}`);
+    const record: TransitionRecord = {
+      at: this.now(),
+      endpointId: id,
+      electionKey: view.election_key,
+      hostname: this.hostname,
+      from: view.status,
+      to,
+      event,
+      cause,
+    };
+    this.endpoints.set(id, { ...view, ...changes, status: to });
+    this.records.push(record);
+    for (const listener of this.listeners) listener(record);
+    return record;
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  list(): EndpointView[] {
+    return [...this.endpoints.values()];
+  }
+
+  get(id: string): EndpointView | undefined {
+    return this.endpoints.get(id);
+  }
+
+  history(id?: string): TransitionRecord[] {
+    return this.records.filter((r) => id === undefined || r.endpointId === id);
+  }
+
+  onTransition(listener: (record: TransitionRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async cluster(): Promise<PeerStatus[]> {
+    if (this.clusterHangs) return new Promise(() => {});
+    if (this.clusterError) throw this.clusterError;
+    return this.peers;
+  }
+
+  lease(): LeaseView {
+    return this.leaseView;
+  }
+
+  machineDefinition(): unknown {
+    return vipMachine.toJSON();
+  }
+
+  async create(): Promise<EndpointView> {
+    throw new Error('the live view does not create endpoints');
+  }
+
+  async updateChecks(): Promise<EndpointView> {
+    throw new Error('the live view does not change checks');
+  }
+
+  async remove(): Promise<void> {
+    throw new Error('the live view does not remove endpoints');
+  }
+
+  async failover(): Promise<void> {
+    throw new Error('the live view does not fail over');
+  }
+
+  async hosts(): Promise<string[]> {
+    return [this.hostname, ...new Set(this.peers.map((p) => p.hostname))];
+  }
+}
