@@ -105,6 +105,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
   const refreshCluster = polled('cluster', (cluster) => {
     model.cluster = cluster;
     renderCluster();
+    renderPeers();
   });
 
   function recordKey(r) {
@@ -194,6 +195,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       renderEndpoint(endpoint);
     });
     document.querySelector('[data-testid="no-endpoints"]').hidden = model.state.endpoints.length > 0;
+    renderPeers();
   }
 
   function createCard(endpoint) {
@@ -391,6 +393,63 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
         ]);
       }),
     );
+  }
+
+  // ---- other hosts on the diagram
+
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+
+  function svgEl(tag, attrs) {
+    const el = document.createElementNS(SVG_NS, tag);
+    for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, String(value));
+    return el;
+  }
+
+  /** A tag per other host on the state it reports, so one diagram shows the whole VIP. */
+  function renderPeers() {
+    if (!model.state || !model.cluster) return;
+    for (const endpoint of model.state.endpoints) {
+      const card = cards.get(endpoint.id);
+      if (!card || !card.svg) continue;
+      const graph = card.svg.querySelector('g.graph') || card.svg;
+      let layer = graph.querySelector('g.peers');
+      if (!layer) {
+        layer = svgEl('g', { class: 'peers' });
+        graph.append(layer);
+      }
+      layer.replaceChildren();
+      const vip = model.cluster.vips.find((v) => v.electionKey === endpoint.election_key);
+      const peers = vip ? vip.hosts.filter((host) => !host.self) : [];
+      const placed = new Map();
+      for (const peer of peers) {
+        const node = card.svg.querySelector('g[data-state=' + quoted(peer.status) + ']');
+        if (!node) continue;
+        const box = node.getBBox();
+        const tag = svgEl('g', {
+          class: 'peer s-' + peer.status,
+          'data-testid': 'peer-marker',
+          'data-hostname': peer.hostname,
+          'data-state': peer.status,
+        });
+        const rect = svgEl('rect', { rx: 7, ry: 7, height: 14 });
+        const text = svgEl('text', { 'text-anchor': 'middle' });
+        text.textContent = peer.hostname;
+        tag.append(rect, text);
+        layer.append(tag);
+        const width = text.getComputedTextLength() + 12;
+        // Tags line up leftwards from the node's top-right corner, straddling its border.
+        const right = placed.get(node) ?? box.x + box.width - 4;
+        placed.set(node, right - width - 3);
+        rect.setAttribute('x', right - width);
+        rect.setAttribute('y', box.y - 10);
+        rect.setAttribute('width', width);
+        text.setAttribute('x', right - width / 2);
+        text.setAttribute('y', box.y + 0.5);
+        const title = svgEl('title', {});
+        title.textContent = peer.hostname + ' is ' + peer.status;
+        tag.append(title);
+      }
+    }
   }
 
   // ---- clocks

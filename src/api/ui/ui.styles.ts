@@ -106,6 +106,9 @@ section > h2.section .muted { text-transform: none; letter-spacing: 0; font-weig
 .statechart g[data-last='true'] > polygon { fill: var(--fg); stroke: var(--fg); }
 .statechart g[data-last='true'] text { fill: var(--fg); font-weight: 700; }
 
+.statechart .peer rect { fill: var(--bg); stroke: var(--fg); stroke-width: 1px; }
+.statechart .peer text { fill: var(--fg); font: 600 9.5px var(--mono); }
+
 .timeline-box { padding: 12px 18px; min-width: 0; }
 .timeline-box h3 { margin: 0 0 8px; font-size: 11.5px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); }
 .timeline { list-style: none; margin: 0; padding: 0; max-height: 600px; overflow: auto; }
@@ -121,6 +124,8 @@ section > h2.section .muted { text-transform: none; letter-spacing: 0; font-weig
 
 @media (max-width: 1100px) {
   .facts { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .fact:nth-child(2n) { border-right: 0; }
+  .fact:nth-child(-n + 2) { border-bottom: 1px solid var(--line); }
   .endpoint-body { grid-template-columns: 1fr; }
   .statechart { border-right: 0; border-bottom: 1px solid var(--line); }
 }

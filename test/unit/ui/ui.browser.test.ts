@@ -127,6 +127,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the live view in headless Chromium', () 
   const highlighted = (id: string) =>
     card(id).locator('[data-testid="statechart"] g[data-active="state"]').getAttribute('data-state');
 
+  /** The other hosts drawn on a VIP's diagram, with the state each is on. */
+  const peerMarkers = (id: string) =>
+    card(id)
+      .locator('[data-testid="peer-marker"]')
+      .evaluateAll((els) =>
+        els.map((el) => [el.getAttribute('data-hostname'), el.getAttribute('data-state')]),
+      );
+
   it('lists the endpoints and renders the diagram with the current state highlighted', async () => {
     await page.goto(`${origin}/ui`);
     await expect.poll(() => page.locator('[data-testid="endpoint-card"]').count()).toBe(2);
@@ -171,6 +179,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the live view in headless Chromium', () 
       ['node-b', 'STANDBY'],
       ['node-c', 'FAILING'],
     ]);
+    await expect
+      .poll(() => peerMarkers(a.id))
+      .toEqual([
+        ['node-b', 'STANDBY'],
+        ['node-c', 'FAILING'],
+      ]);
     await page.screenshot({ path: join(artifacts, 'ui-live-view.png'), fullPage: true });
   });
 
@@ -206,6 +220,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the live view in headless Chromium', () 
           .getAttribute('data-status'),
       )
       .toBe('STANDBY');
+    await expect
+      .poll(() => peerMarkers(a.id))
+      .toEqual([
+        ['node-b', 'ACTIVATED'],
+        ['node-c', 'FAILING'],
+      ]);
     await page.screenshot({ path: join(artifacts, 'ui-after-failover.png'), fullPage: true });
   });
 
