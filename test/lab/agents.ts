@@ -11,6 +11,8 @@ export interface LabAgentOptions {
   env?: Record<string, string>;
   /** API port inside the host namespace (default 1313). */
   port?: number;
+  /** How long `start()` waits for the agent's start line (default 20 s; more on a loaded machine). */
+  startTimeoutMs?: number;
 }
 
 /**
@@ -67,7 +69,7 @@ export class LabAgent {
     try {
       await this.collector.waitFor(
         (line) => line.includes('"linkd started"'),
-        20_000,
+        this.options.startTimeoutMs ?? 20_000,
         `linkd on ${this.hostname}`,
       );
     } catch (error) {
