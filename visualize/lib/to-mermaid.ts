@@ -1,4 +1,10 @@
-import { type Chart, type ChartState, edgesOf, isWithin } from '../../src/api/ui/statechart/chart.js';
+import {
+  ancestorsOf,
+  type Chart,
+  type ChartState,
+  edgesOf,
+  isWithin,
+} from '../../src/api/ui/statechart/chart.js';
 import { activities } from '../../src/api/ui/statechart/to-dot.js';
 
 /**
@@ -81,22 +87,14 @@ export function toMermaid(chart: Chart): string {
  */
 function drawable(chart: Chart, source: ChartState, target: ChartState) {
   const scope = commonScope(chart, source, target);
-  const childOfScope = (state: ChartState): ChartState => {
-    const byId = new Map(chart.states.map((s) => [s.id, s]));
-    let s = state;
-    while (s.parent && s.parent !== scope.id) s = byId.get(s.parent) ?? s;
-    return s;
-  };
+  const childOfScope = (state: ChartState): ChartState =>
+    [state, ...ancestorsOf(chart, state)].find((s) => s.parent === scope.id) ?? state;
   return { scope, from: childOfScope(source), to: childOfScope(target) };
 }
 
 /** The innermost compound state strictly containing both ends. */
 function commonScope(chart: Chart, a: ChartState, b: ChartState): ChartState {
-  const byId = new Map(chart.states.map((s) => [s.id, s]));
-  for (let s = byId.get(a.parent ?? ''); s; s = byId.get(s.parent ?? '')) {
-    if (isWithin(chart, b, s.id) && s.id !== b.id) return s;
-  }
-  return chart.root;
+  return ancestorsOf(chart, a).find((s) => s.id !== b.id && isWithin(chart, b, s.id)) ?? chart.root;
 }
 
 /**

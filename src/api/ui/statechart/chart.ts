@@ -37,6 +37,7 @@ export interface Chart {
   root: ChartState;
   /** Every state, the root first, in document order. */
   states: ChartState[];
+  byId: ReadonlyMap<string, ChartState>;
 }
 
 /** Builds the chart from a machine definition (`machine.toJSON()` or `definitionOf(machine)`). */
@@ -48,14 +49,15 @@ export function readChart(definition: unknown): Chart {
     state.children.forEach(visit);
   };
   visit(root);
-  const ids = new Set(states.map((s) => s.id));
+  const byId = new Map(states.map((s) => [s.id, s]));
   for (const t of states.flatMap((s) => s.transitions)) {
     for (const target of t.targets) {
-      if (!ids.has(target))
+      if (!byId.has(target)) {
         throw new Error(`transition ${t.label} from ${t.source} targets unknown ${target}`);
+      }
     }
   }
-  return { id: root.id, root, states };
+  return { id: root.id, root, states, byId };
 }
 
 function toState(def: StateDefinition, parent: string | undefined): ChartState {
@@ -117,12 +119,11 @@ export interface ChartEdge {
 
 /** The arrows, in document order; transitions that stay in their state have none. */
 export function edgesOf(chart: Chart): ChartEdge[] {
-  const byId = new Map(chart.states.map((s) => [s.id, s]));
   const edges = new Map<string, ChartEdge>();
   for (const source of chart.states) {
     for (const t of source.transitions) {
       for (const targetId of t.targets) {
-        const target = byId.get(targetId);
+        const target = chart.byId.get(targetId);
         if (!target) continue;
         const key = `${source.id}\n${target.id}`;
         const edge = edges.get(key) ?? { source, target, transitions: [] };
@@ -134,11 +135,14 @@ export function edgesOf(chart: Chart): ChartEdge[] {
   return [...edges.values()];
 }
 
+/** The states containing `state`, innermost first, the root last. */
+export function ancestorsOf(chart: Chart, state: ChartState): ChartState[] {
+  const ancestors: ChartState[] = [];
+  for (let s = chart.byId.get(state.parent ?? ''); s; s = chart.byId.get(s.parent ?? '')) ancestors.push(s);
+  return ancestors;
+}
+
 /** Whether `state` is `ancestorId` or lies inside it. */
 export function isWithin(chart: Chart, state: ChartState, ancestorId: string): boolean {
-  const byId = new Map(chart.states.map((s) => [s.id, s]));
-  for (let s: ChartState | undefined = state; s; s = s.parent ? byId.get(s.parent) : undefined) {
-    if (s.id === ancestorId) return true;
-  }
-  return false;
+  return state.id === ancestorId || ancestorsOf(chart, state).some((s) => s.id === ancestorId);
 }

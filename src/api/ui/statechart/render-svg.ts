@@ -1,5 +1,5 @@
 import { instance, type Viz } from '@viz-js/viz';
-import { type Chart, edgesOf } from './chart.js';
+import { ancestorsOf, type Chart, edgesOf } from './chart.js';
 import { type DotOptions, edgeElementId, stateElementId, toDot } from './to-dot.js';
 
 let viz: Promise<Viz> | undefined;
@@ -26,14 +26,13 @@ export async function renderSvg(chart: Chart, options: DotOptions = {}): Promise
 
 function annotate(svg: string, chart: Chart): string {
   const attributes = new Map<string, Record<string, string>>();
-  const byId = new Map(chart.states.map((s) => [s.id, s]));
   for (const state of chart.states) {
-    const ancestors: string[] = [];
-    for (let p = byId.get(state.parent ?? ''); p; p = byId.get(p.parent ?? '')) ancestors.push(p.id);
     attributes.set(stateElementId(state), {
       'data-state': state.key,
       'data-state-id': state.id,
-      'data-ancestor-ids': ancestors.join(' '),
+      'data-ancestor-ids': ancestorsOf(chart, state)
+        .map((s) => s.id)
+        .join(' '),
     });
   }
   for (const edge of edgesOf(chart)) {

@@ -52,7 +52,7 @@ function drawContents(
 ): string[] {
   const pad = '  '.repeat(depth);
   const anchor = anchorOf(state);
-  const initial = chart.states.find((s) => s.id === state.initial);
+  const initial = state.initial ? chart.byId.get(state.initial) : undefined;
   return [
     // The initial pseudo-state doubles as the cluster's anchor for arrows that enter or leave it.
     state.type === 'parallel'
@@ -72,7 +72,7 @@ function drawState(chart: Chart, state: ChartState, depth: number, detail: DotOp
     return [`${pad}${quote(state.id)} [${attrs}, ${label}${final}];`];
   }
   // Regions of a parallel state are drawn dashed, as UML separates them.
-  const region = chart.states.find((s) => s.id === state.parent)?.type === 'parallel' ? ',dashed' : '';
+  const region = chart.byId.get(state.parent ?? '')?.type === 'parallel' ? ',dashed' : '';
   return [
     `${pad}subgraph ${quote(`cluster_${state.id}`)} {`,
     `${pad}  graph [${attrs}, ${label}, labeljust="l", style="rounded,filled${region}", fillcolor="#f8fafc", color="#94a3b8", penwidth=1.2];`,
