@@ -66,6 +66,8 @@ export class Agent implements AgentService {
   private readonly log = new TransitionLog();
   private readonly publisher: StatusPublisher;
   private readonly lastStatus = new Map<string, VipStatus>();
+  /** The holder each VIP last saw, so a standby's published view follows failovers between others. */
+  private readonly lastHolder = new Map<string, string | null>();
   /** One child logger per VIP, so every line about a VIP carries its id and IP. */
   private readonly vipLoggers = new Map<string, Logger>();
   /** Election keys reserved by a create in flight, so two concurrent creates cannot both pass. */
@@ -356,11 +358,22 @@ export class Agent implements AgentService {
       log = this.deps.logger.child({ endpoint: id, ip: endpoint.ip });
       this.vipLoggers.set(id, log);
     }
+    const holder = snapshot.context.holder ?? null;
+    const holderChanged = (this.lastHolder.get(id) ?? null) !== holder;
     if (to === 'STOPPED') {
       this.lastStatus.delete(id);
+      this.lastHolder.delete(id);
       this.vipLoggers.delete(id);
-    } else this.lastStatus.set(id, to);
-    if (from === to) return;
+    } else {
+      this.lastStatus.set(id, to);
+      this.lastHolder.set(id, holder);
+    }
+    if (from === to) {
+      // No transition, but the cluster view would otherwise keep showing the previous holder.
+      const view = holderChanged && to !== 'STOPPED' ? this.get(id) : undefined;
+      if (view) void this.publisher.refresh(view, this.deps.clock.now());
+      return;
+    }
     const record: TransitionRecord = {
       at: this.deps.clock.now(),
       endpointId: id,

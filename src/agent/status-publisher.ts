@@ -78,6 +78,23 @@ export class StatusPublisher {
     });
   }
 
+  /** This host's status for one VIP outside a transition, e.g. when it sees a new holder. */
+  async refresh(view: EndpointView, at: number): Promise<void> {
+    if (!this.deps.enabled) return;
+    const leaseId = this.leaseId();
+    if (!leaseId) return;
+    const status: PeerStatus = {
+      hostname: this.deps.hostname,
+      electionKey: view.election_key,
+      status: view.status,
+      holder: view.holder,
+      updatedAt: at,
+    };
+    await this.quietly('status', () =>
+      this.deps.kv.put(keys.status(view.election_key, this.deps.hostname), JSON.stringify(status), leaseId),
+    );
+  }
+
   /** After a new lease, lease-bound keys from the old one are gone: write them again. */
   async republish(endpoints: Endpoint[], view: (id: string) => EndpointView | undefined): Promise<void> {
     for (const endpoint of endpoints) {
