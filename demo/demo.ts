@@ -37,7 +37,14 @@ export async function runDemo({ options, mode, teardown, stopping }: DemoContext
     dataDir: `${runDir.path}/etcd`,
     clientPort: await freePort(12379),
     peerPort: await freePort(12380),
-  });
+  }).catch(async () =>
+    // Another run took the ports between the check and etcd's bind: any free ones.
+    startEmbeddedEtcd({
+      dataDir: `${runDir.path}/etcd`,
+      clientPort: await freePort(),
+      peerPort: await freePort(),
+    }),
+  );
   teardown.add({ name: 'etcd', run: () => etcd.stop(), runSync: () => etcd.stopSync() });
   runDir.recordProcess(etcd.pid);
   info(`etcd ${etcd.url} (pid ${etcd.pid}), data in ${relative(REPO_ROOT, etcd.dataDir)}`);
@@ -54,7 +61,10 @@ export async function runDemo({ options, mode, teardown, stopping }: DemoContext
       etcdUrl: etcd.url,
       teardown,
       stopping,
-      onProcess: (pid) => runDir.recordProcess(pid),
+      onProcess: (pid) => {
+        runDir.recordProcess(pid);
+        processes.add([pid]);
+      },
     });
   }
   result({

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 
 export interface EmbeddedEtcd {
   /** `http://127.0.0.1:PORT`, in the demo's (root) namespace. */
@@ -24,6 +24,8 @@ export async function startEmbeddedEtcd(options: {
   readyTimeoutMs?: number;
 }): Promise<EmbeddedEtcd> {
   const { dataDir, clientPort, peerPort } = options;
+  // A fresh member every time: a data directory from an attempt on other ports would not fit.
+  rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const url = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
