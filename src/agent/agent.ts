@@ -3,6 +3,7 @@ import { type Actor, type ActorRefFrom, createActor, type InspectionEvent } from
 import { HostLease } from '../actors/host-lease.js';
 import { LockWatcher } from '../actors/lock-watcher.js';
 import { agentMachine } from '../machines/agent.machine.js';
+import { definitionOf } from '../machines/machine-definition.js';
 import { vipMachine } from '../machines/vip.machine.js';
 import { statusOf, type VipStatus } from '../machines/vip.status.js';
 import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
@@ -317,7 +318,7 @@ export class Agent implements AgentService {
   }
 
   machineDefinition(): unknown {
-    return vipMachine.toJSON();
+    return definitionOf(vipMachine);
   }
 
   /** Hands every VIP over (or keeps them with `hold`), waiting at most `deadlineMs`, then closes. */

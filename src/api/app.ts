@@ -21,7 +21,7 @@ export interface AppDeps {
    * absent, the app makes and binds its own, which suits tests and embedding.
    */
   metrics?: Pick<LinkMetrics, 'registry' | 'httpRequests'>;
-  /** The live view's routes, mounted after the API's and behind the same auth. */
+  /** The live view's routes (paths from `/`), mounted at `/ui` after the API's and behind the same auth. */
   ui?: Hono;
   /** Applied when a `POST /endpoints` body has no `fault_policy`. */
   defaultFaultPolicy?: FaultPolicy;
@@ -74,7 +74,12 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/ips', legacyIpRoutes(agent, defaultFaultPolicy));
   app.route('/events', eventRoutes(agent, deps.events));
   app.route('/', systemRoutes(agent, metrics.registry));
-  if (deps.ui) app.route('/', deps.ui);
+  if (deps.ui) {
+    app.route('/ui', deps.ui);
+    // A trailing slash or the bare root are where people type the live view's address.
+    app.get('/ui/', (c) => c.redirect('/ui'));
+    app.get('/', (c) => c.redirect('/ui'));
+  }
   return app;
 }
 

@@ -1,7 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { readChart } from '../../src/api/ui/statechart/chart.js';
-import { definitionOf } from '../../src/api/ui/statechart/definition.js';
 import { renderSvg } from '../../src/api/ui/statechart/render-svg.js';
+import { definitionOf } from '../../src/machines/machine-definition.js';
 import { toMermaid } from './to-mermaid.js';
 
 /**

@@ -83,7 +83,7 @@ describe('errors', () => {
 
 describe('the live view', () => {
   it('mounts the ui routes behind the same auth', async () => {
-    const ui = new Hono().get('/ui', (c) => c.html('<h1>LinK</h1>'));
+    const ui = new Hono().get('/', (c) => c.html('<h1>LinK</h1>'));
     const app = createApp({ agent: new FakeAgent(), ui, auth: { user: 'u', password: 'p' } });
     expect((await app.request('/ui')).status).toBe(401);
     const ok = await app.request('/ui', { headers: { Authorization: `Basic ${btoa('u:p')}` } });

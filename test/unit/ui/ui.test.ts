@@ -255,9 +255,10 @@ describe('GET /ui/events', () => {
 describe('mounted in the API', () => {
   it('answers at /ui next to the API routes', async () => {
     const agent: AgentService = new UiFakeAgent('node-a');
-    const app = createApp({ agent, ui: new Hono().route('/ui', createUiRoutes({ agent })) });
+    const app = createApp({ agent, ui: createUiRoutes({ agent }) });
     expect((await app.request('/ui')).status).toBe(200);
     expect(await (await app.request('/ui/state')).json()).toMatchObject({ hostname: 'node-a' });
     expect((await app.request('/version')).status).toBe(200);
+    expect((await app.request('/ui/')).headers.get('location')).toBe('/ui');
   });
 });

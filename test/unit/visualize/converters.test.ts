@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { and, createMachine, setup } from 'xstate';
 import { readChart } from '../../../src/api/ui/statechart/chart.js';
-import { definitionOf } from '../../../src/api/ui/statechart/definition.js';
 import { renderSvg } from '../../../src/api/ui/statechart/render-svg.js';
 import { toDot } from '../../../src/api/ui/statechart/to-dot.js';
+import { definitionOf } from '../../../src/machines/machine-definition.js';
 import { vipMachine } from '../../../src/machines/vip.machine.js';
 import { toMermaid } from '../../../visualize/lib/to-mermaid.js';
 

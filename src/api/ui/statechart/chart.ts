@@ -1,4 +1,8 @@
-import { parseDefinition, type StateDefinition, type TransitionDefinition } from './definition.js';
+import {
+  parseDefinition,
+  type StateDefinition,
+  type TransitionDefinition,
+} from '../../../machines/machine-definition.js';
 
 export type StateType = StateDefinition['type'];
 
