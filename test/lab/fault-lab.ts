@@ -1,0 +1,187 @@
+import type { FaultPolicy } from '../../src/model/endpoint.js';
+import { LabAgent } from './agents.js';
+import type { Backend } from './backend.js';
+import type { LabEtcd } from './etcd.js';
+import { type EtcdCluster, startEtcdCluster } from './etcd-cluster.js';
+import { InvariantChecker } from './invariants.js';
+import { createLab, type ExecResult, type Lab } from './lab.js';
+import type { ProbeLoop } from './probe-loop.js';
+
+export interface FaultLabOptions {
+  /** Namespace prefix, unique per test file. */
+  prefix: string;
+  hosts: number;
+  /** A 3-member etcd cluster instead of one member. */
+  cluster?: boolean;
+  /** Extra LINK_* settings for every agent. */
+  agentEnv?: Record<string, string>;
+  /** The VIP (default 10.77.0.50/32). */
+  vip?: string;
+  faultPolicy?: FaultPolicy;
+  /** A TCP health check on the host's own backend, every `healthInterval` seconds. */
+  healthInterval?: number;
+  /** Probe period of the client (default 20 ms). */
+  probeEveryMs?: number;
+  /** Sample period of the invariant checker (default 100 ms). */
+  sampleEveryMs?: number;
+}
+
+export const BACKEND_PORT = 8080;
+
+/**
+ * The fault suite's common ground: a lab with hosts and a client, etcd (one member or a cluster),
+ * a backend on every host answering its name, a linkd per host, one VIP created through every
+ * agent, a client probing the VIP every 20 ms, and the invariant checker sampling the hosts. Hosts
+ * named in `down`, `cut` and `sick` tell the checker which agents count as healthy.
+ */
+export class FaultLab {
+  etcdctl!: (args: readonly string[]) => Promise<ExecResult>;
+  etcdEndpoints: string[] = [];
+  cluster: EtcdCluster | undefined;
+  single: LabEtcd | undefined;
+  agents: LabAgent[] = [];
+  readonly backends = new Map<string, Backend | undefined>();
+  probe: ProbeLoop | undefined;
+  checker!: InvariantChecker;
+  readonly down = new Set<string>();
+  readonly cut = new Set<string>();
+  readonly sick = new Set<string>();
+  readonly vip: string;
+
+  private constructor(
+    readonly lab: Lab,
+    readonly options: FaultLabOptions,
+  ) {
+    this.vip = options.vip ?? '10.77.0.50/32';
+  }
+
+  static async start(options: FaultLabOptions): Promise<FaultLab> {
+    const lab = await createLab({ hosts: options.hosts, client: true, prefix: options.prefix });
+    const fault = new FaultLab(lab, options);
+    try {
+      await fault.#up();
+    } catch (error) {
+      await fault.destroy();
+      throw error;
+    }
+    return fault;
+  }
+
+  get address(): string {
+    return this.vip.split('/')[0] as string;
+  }
+
+  async #up(): Promise<void> {
+    const { lab, options } = this;
+    if (options.cluster) {
+      this.cluster = await startEtcdCluster(lab);
+      this.etcdEndpoints = this.cluster.endpoints;
+      this.etcdctl = (args) => (this.cluster as EtcdCluster).etcdctl(args);
+    } else {
+      this.single = await lab.startEtcd();
+      this.etcdEndpoints = this.single.endpoints;
+      this.etcdctl = (args) => (this.single as LabEtcd).etcdctl(args);
+    }
+    await Promise.all(
+      lab.hosts.map(async (host) =>
+        this.backends.set(host.name, await lab.startBackend(host, { port: BACKEND_PORT })),
+      ),
+    );
+    this.checker = new InvariantChecker(lab, {
+      vips: [this.vip],
+      everyMs: options.sampleEveryMs ?? 100,
+      healthy: () => this.healthyHosts(),
+      reachable: () => lab.hosts.map((h) => h.name).filter((h) => !this.cut.has(h)),
+    });
+    // The first agent starts alone, so it is the first holder: scenarios know whom they fault.
+    const [first, ...rest] = lab.hosts;
+    this.agents = lab.hosts.map(
+      (host) =>
+        new LabAgent(lab, host, {
+          etcd: this.etcdEndpoints,
+          env: { LINK_LOG_LEVEL: 'info', ...options.agentEnv },
+          startTimeoutMs: 60_000,
+        }),
+    );
+    const [firstAgent, ...others] = this.agents;
+    if (!first || !firstAgent) throw new Error('a fault lab needs hosts');
+    void rest;
+    // Until the VIP exists and settled on its first holder, nothing is checked.
+    const endSetup = this.checker.fault('setup', Number.POSITIVE_INFINITY);
+    this.checker.start();
+    await firstAgent.start();
+    await this.#create(firstAgent);
+    await this.checker.until((c) => (c.get(this.address) ?? []).includes(first.name), 20_000, 'first holder');
+    await Promise.all(others.map((agent) => agent.start()));
+    await Promise.all(others.map((agent) => this.#create(agent)));
+    await this.checker.converged(20_000, [first.name]);
+    endSetup(0);
+    this.checker.suppress(['atLeastOne'], 0, Date.now(), 'setup');
+    this.probe = await lab.probeLoop('client', this.address, BACKEND_PORT, options.probeEveryMs ?? 20);
+    await this.probe.waitFor((s) => s.ok, 10_000);
+  }
+
+  async #create(agent: LabAgent): Promise<void> {
+    const checks =
+      this.options.healthInterval === undefined
+        ? []
+        : [{ type: 'TCP', host: '127.0.0.1', port: BACKEND_PORT }];
+    await agent.createVip(this.vip, checks, {
+      ...(this.options.faultPolicy ? { fault_policy: this.options.faultPolicy } : {}),
+      ...(this.options.healthInterval === undefined
+        ? {}
+        : { healthcheck_interval: this.options.healthInterval }),
+    });
+  }
+
+  healthyHosts(): string[] {
+    return this.lab.hosts
+      .map((h) => h.name)
+      .filter((h) => !this.down.has(h) && !this.cut.has(h) && !this.sick.has(h));
+  }
+
+  agent(name: string): LabAgent {
+    const agent = this.agents.find((a) => a.hostname === name);
+    if (!agent) throw new Error(`no agent ${name}`);
+    return agent;
+  }
+
+  /** Hosts that have the VIP bound in the latest sample. */
+  holders(): string[] {
+    return this.checker.holders(this.address);
+  }
+
+  async stopBackend(host: string): Promise<void> {
+    await this.backends.get(host)?.stop();
+    this.backends.set(host, undefined);
+  }
+
+  async startBackend(host: string): Promise<void> {
+    if (this.backends.get(host)) return;
+    this.backends.set(host, await this.lab.startBackend(host, { port: BACKEND_PORT }));
+  }
+
+  /** Every log line of an agent that a transition of the VIP wrote: `{ time, from, to, event }`. */
+  transitions(host: string): { time: number; from: string; to: string; event: string; cause?: string }[] {
+    return this.agent(host).logs.filter((l) => typeof l.to === 'string' && typeof l.from === 'string') as {
+      time: number;
+      from: string;
+      to: string;
+      event: string;
+    }[];
+  }
+
+  /** The client's outages between `from` and `to` (epoch ms). */
+  outages(from = 0, to = Number.POSITIVE_INFINITY) {
+    return (this.probe?.outages() ?? []).filter((o) => o.from >= from && o.from <= to);
+  }
+
+  async destroy(): Promise<void> {
+    await this.checker?.stop();
+    await this.probe?.stop().catch(() => undefined);
+    await this.lab.destroy();
+  }
+}
+
+/** `ms` as seconds with one decimal, for printed measurements. */
+export const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
