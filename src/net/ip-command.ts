@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
 import { NetError } from './net-error.js';
 
-/** Runs `ip ARGS` and resolves its stdout; injectable so adapters can be tested without root. */
-export type IpRunner = (args: readonly string[]) => Promise<string>;
+/**
+ * Runs `ip ARGS` (with `input` on its stdin, for `-batch -`) and resolves its stdout; injectable so
+ * adapters can be tested without root.
+ */
+export type IpRunner = (args: readonly string[], input?: string) => Promise<string>;
 
 /** A failed `ip` call, with what it printed so callers can tell "already gone" from real trouble. */
 export class IpCommandError extends NetError {
@@ -29,21 +32,28 @@ interface ExecFailure extends Error {
 export function createIpRunner(options: { timeoutMs?: number; binary?: string } = {}): IpRunner {
   const timeout = options.timeoutMs ?? 5000;
   const binary = options.binary ?? 'ip';
-  return (args) =>
+  return (args, input) =>
     new Promise((resolve, reject) => {
       // LC_ALL=C: the "already absent" check matches iproute2's English messages.
       const env = { ...process.env, LC_ALL: 'C' };
-      execFile(binary, [...args], { timeout, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const failure = error as ExecFailure;
-        const detail =
-          failure.code === 'ENOENT'
-            ? `the \`${binary}\` command was not found: install iproute2`
-            : failure.killed
-              ? `no answer within ${timeout} ms (killed by ${failure.signal ?? 'timeout'})`
-              : stderr;
-        reject(new IpCommandError(args, detail, failure.code, { cause: error }));
-      });
+      const child = execFile(
+        binary,
+        [...args],
+        { timeout, env, maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          if (!error) return resolve(stdout);
+          const failure = error as ExecFailure;
+          const detail =
+            failure.code === 'ENOENT'
+              ? `the \`${binary}\` command was not found: install iproute2`
+              : failure.killed
+                ? `no answer within ${timeout} ms (killed by ${failure.signal ?? 'timeout'})`
+                : stderr;
+          reject(new IpCommandError(args, detail, failure.code, { cause: error }));
+        },
+      );
+      child.stdin?.on('error', () => {}); // EPIPE if ip exits early: its exit code tells
+      child.stdin?.end(input ?? '');
     });
 }
 
