@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FaultLab, secs } from '../lab/fault-lab.js';
+import { type LockTimeline, watchLock } from '../lab/lock-timeline.js';
+
+const isRoot = process.getuid?.() === 0;
+const TTL_MS = 6000;
+
+/**
+ * Fault scenario 2 with the `release` policy: the isolated holder unbinds the VIP before its lease
+ * deadline, so the new holder binds it only after; kernel timestamps (sampled every 50 ms), the
+ * agents' transition logs and the lock's history must all show the two never overlap.
+ */
+describe.skipIf(!isRoot)('faults: partition the holder, release policy (root)', { timeout: 120_000 }, () => {
+  let lab: FaultLab;
+  let lock: LockTimeline;
+
+  beforeAll(async () => {
+    lab = await FaultLab.start({ prefix: 'lkfr', hosts: 3, faultPolicy: 'release', sampleEveryMs: 50 });
+    lock = await watchLock(
+      await (lab.single as NonNullable<typeof lab.single>).localEndpoints(),
+      '10.77.0.50_32',
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await lock?.close();
+    await lab?.destroy();
+  });
+
+  it('the isolated host unbinds before its lease deadline: no overlap with the new holder', async () => {
+    const partitionedAt = Date.now();
+    lab.cut.add('a');
+    // No holder for a while is expected; two holders at once never are: only one window.
+    lab.checker.detection('partition a (release)', TTL_MS + 3000 + 3000);
+    await lab.lab.partition('a');
+    await lab.checker.until(
+      (holders) => (holders.get(lab.address) ?? []).some((h) => h !== 'a'),
+      20_000,
+      'a new holder',
+    );
+    const changes = lab.checker.changes(lab.address, partitionedAt);
+    const unboundOnA = changes.find((c) => !c.holders.includes('a'))?.at;
+    const boundElsewhere = changes.find((c) => c.holders.some((h) => h !== 'a'));
+    const successor = boundElsewhere?.holders.find((h) => h !== 'a') as string;
+    const released = lab
+      .transitions('a')
+      .find((t) => t.time >= partitionedAt && t.from === 'ACTIVATED' && t.to === 'STANDBY');
+    const activated = lab.transitions(successor).find((t) => t.time >= partitionedAt && t.to === 'ACTIVATED');
+    const deleted = lock.events.find((e) => e.at >= partitionedAt && e.holder === undefined);
+    const rel = (at: number | undefined) => (at === undefined ? 'never' : secs(at - partitionedAt));
+    console.info(
+      `release policy, holder a partitioned at 0: a left ACTIVATED (${released?.event}) at ${rel(released?.time)}, ` +
+        `VIP gone from a at ${rel(unboundOnA)}; lease expired in etcd at ${rel(deleted?.at)}; ` +
+        `${successor} ACTIVATED at ${rel(activated?.time)}, VIP bound on ${successor} at ${rel(boundElsewhere?.at)}; ` +
+        `gap ${(boundElsewhere?.at ?? 0) - (unboundOnA ?? 0)} ms (kernel), ${(activated?.time ?? 0) - (released?.time ?? 0)} ms (logs)`,
+    );
+    expect(released?.event).toBe('lease.expiring');
+    expect(unboundOnA).toBeDefined();
+    expect(boundElsewhere).toBeDefined();
+    // No sample ever saw both.
+    expect(changes.every((c) => c.holders.length <= 1)).toBe(true);
+    expect(unboundOnA as number).toBeLessThan(boundElsewhere?.at as number);
+    expect(released?.time as number).toBeLessThan(activated?.time as number);
+    // Before its lease deadline: before etcd itself let the lease go.
+    expect(released?.time as number).toBeLessThan(deleted?.at as number);
+    expect(lab.checker.violations).toEqual([]);
+  });
+
+  it('after the heal: still exactly one holder, and the client reaches it', async () => {
+    const healedAt = Date.now();
+    await lab.lab.heal('a');
+    lab.cut.delete('a');
+    const oneIn = await lab.checker.converged(20_000);
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const holder = lab.holders();
+    const outage = Math.max(0, ...lab.outages(healedAt).map((o) => o.durationMs));
+    console.info(
+      `healed: holders ${holder.join('+')} (${secs(oneIn)}), client outage after the heal ${outage} ms`,
+    );
+    expect(holder).toHaveLength(1);
+    expect(lab.checker.changes(lab.address, healedAt).every((c) => c.holders.length === 1)).toBe(true);
+    expect(outage).toBeLessThan(1000);
+    expect(lab.checker.violations).toEqual([]);
+  });
+});
