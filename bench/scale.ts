@@ -1,0 +1,215 @@
+import type { LabAgent } from '../test/lab/agents.js';
+import { createLab } from '../test/lab/lab.js';
+import { type EtcdRequestCount, etcdRequests, requestRate } from './etcd-requests.js';
+import { holderCounts, kernelHolders } from './kernel-holders.js';
+import { startLabAgents } from './lab-agents.js';
+import { buildLinkd, compiledLab, type LinkdRuntime } from './linkd-build.js';
+import { loadAverage } from './machine.js';
+import { mapPool } from './pool.js';
+import { MB, procUsage, treeUsage } from './proc-usage.js';
+import { sleep, waitFor } from './wait.js';
+
+export interface ScaleOptions {
+  vips: number;
+  runtime: LinkdRuntime;
+  log: (line: string) => void;
+  /** Idle window for etcd load and CPU (default 15 s: five keepalive periods). */
+  idleMs?: number;
+  /** Concurrent API creates per agent. */
+  createConcurrency?: number;
+  convergeTimeoutMs?: number;
+  /** Extra LINK_* settings for the agents. */
+  env?: Record<string, string>;
+}
+
+export interface AgentUsage {
+  host: string;
+  rssMb: number;
+  /** The agent and its frame worker. */
+  rssTreeMb: number;
+  /** CPU seconds from start until every VIP had one holder. */
+  convergeCpuSeconds: number;
+  idleCpuPercent: number;
+}
+
+export interface ScaleResult {
+  vips: number;
+  agents: number;
+  /** All creates through the API (every VIP on every agent). */
+  createMs: number;
+  /** From the first create until every VIP had exactly one holder (kernel view). */
+  convergeMs: number;
+  agentUsage: AgentUsage[];
+  etcdIdle: { perSecond: number; byMethod: Record<string, number> };
+  failover: {
+    crashed: string;
+    /** VIPs the crashed host held. */
+    held: number;
+    /** From the crash until every one of them was bound on exactly one surviving host. */
+    reownMs: number | null;
+    /** etcd requests from the crash until re-owned, and the busiest second. */
+    etcdPerSecond: number;
+    etcdPeakPerSecond: number;
+    etcdRequests: number;
+    byMethod: Record<string, number>;
+  };
+  load1: number;
+}
+
+export function scaleVips(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `10.78.${Math.floor(i / 250)}.${(i % 250) + 1}/32`);
+}
+
+/**
+ * `vips` VIPs, each configured on all 3 agents (real linkd in host namespaces, one etcd): time to
+ * one holder per VIP, memory and CPU, etcd load idle and through a host crash, and the time until
+ * the crashed host's VIPs are bound elsewhere.
+ */
+export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
+  const { vips: n, log } = options;
+  const lab = await createLab({ hosts: 3, prefix: 'lkb' });
+  let agents: LabAgent[] = [];
+  try {
+    const etcd = await lab.startEtcd();
+    const [etcdUrl] = await etcd.localEndpoints();
+    if (!etcdUrl) throw new Error('no local etcd endpoint');
+    const agentLab = options.runtime === 'compiled' ? compiledLab(lab, await buildLinkd()) : lab;
+    agents = await startLabAgents(agentLab, {
+      etcd: etcd.endpoints,
+      env: { LINK_MAX_ENDPOINTS: String(Math.max(1000, n)), ...options.env },
+    });
+    const pidOf = (agent: LabAgent) => agent.pid as number;
+    const cpuAtStart = agents.map((agent) => procUsage(pidOf(agent))?.cpuSeconds ?? 0);
+    const vips = scaleVips(n);
+    const load1 = loadAverage();
+
+    const started = performance.now();
+    await Promise.all(
+      agents.map((agent) =>
+        mapPool(vips, options.createConcurrency ?? 2, (vip) => agent.createVip(vip).then(() => undefined)),
+      ),
+    );
+    const createMs = performance.now() - started;
+    log(`scale ${n}: ${n * agents.length} endpoints created in ${createMs.toFixed(0)} ms`);
+    let last = { single: 0, multiple: 0, none: n };
+    await waitFor(
+      async () => {
+        last = holderCounts(await kernelHolders(lab, vips));
+        return last.single === n;
+      },
+      options.convergeTimeoutMs ?? 300_000,
+      `every VIP to have exactly one holder (last: ${JSON.stringify(last)})`,
+      250,
+    );
+    const convergeMs = performance.now() - started;
+    const cpuAtConverge = agents.map((agent) => procUsage(pidOf(agent))?.cpuSeconds ?? 0);
+    log(`scale ${n}: one holder per VIP ${convergeMs.toFixed(0)} ms after the first create`);
+
+    // Let the announcement bursts and status writes finish before calling it idle.
+    await sleep(5000);
+    const idleMs = options.idleMs ?? 15_000;
+    const idleBefore = await etcdRequests(etcdUrl);
+    const cpuBefore = agents.map((agent) => procUsage(pidOf(agent))?.cpuSeconds ?? 0);
+    await sleep(idleMs);
+    const idleAfter = await etcdRequests(etcdUrl);
+    const agentUsage = agents.map((agent, i): AgentUsage => {
+      const own = procUsage(pidOf(agent));
+      const tree = treeUsage(pidOf(agent));
+      return {
+        host: agent.hostname,
+        rssMb: round((own?.rssBytes ?? 0) / MB, 1),
+        rssTreeMb: round((tree?.rssBytes ?? 0) / MB, 1),
+        convergeCpuSeconds: round((cpuAtConverge[i] ?? 0) - (cpuAtStart[i] ?? 0), 2),
+        idleCpuPercent: round((((own?.cpuSeconds ?? 0) - (cpuBefore[i] ?? 0)) / (idleMs / 1000)) * 100, 2),
+      };
+    });
+    const etcdIdle = requestRate(idleBefore, idleAfter, idleMs / 1000);
+    log(`scale ${n}: idle etcd ${etcdIdle.perSecond}/s ${JSON.stringify(etcdIdle.byMethod)}`);
+
+    const failover = await crashBusiest(lab, agents, vips, etcdUrl);
+    log(
+      `scale ${n}: ${failover.crashed} crashed holding ${failover.held}; re-owned in ${failover.reownMs ?? 'n/a'} ms, etcd ${failover.etcdPerSecond}/s (peak ${failover.etcdPeakPerSecond}/s)`,
+    );
+    return {
+      vips: n,
+      agents: agents.length,
+      createMs: Math.round(createMs),
+      convergeMs: Math.round(convergeMs),
+      agentUsage,
+      etcdIdle,
+      failover,
+      load1,
+    };
+  } catch (error) {
+    for (const agent of agents) {
+      const trouble = agent.logs.filter((line) => Number(line.level) >= 40).slice(-5);
+      for (const line of trouble) log(`  ${agent.hostname}: ${JSON.stringify(line).slice(0, 400)}`);
+    }
+    throw error;
+  } finally {
+    await Promise.all(agents.map((agent) => agent.kill().catch(() => undefined)));
+    await lab.destroy();
+  }
+}
+
+async function crashBusiest(
+  lab: Awaited<ReturnType<typeof createLab>>,
+  agents: LabAgent[],
+  vips: string[],
+  etcdUrl: string,
+): Promise<ScaleResult['failover']> {
+  const holders = await kernelHolders(lab, vips);
+  const heldBy = (name: string) => [...holders].filter(([, hosts]) => hosts[0] === name).map(([vip]) => vip);
+  const victim = [...agents].sort(
+    (a, b) => heldBy(b.hostname).length - heldBy(a.hostname).length,
+  )[0] as LabAgent;
+  const held = heldBy(victim.hostname);
+  const survivors = lab.hosts.filter((host) => host.name !== victim.hostname);
+
+  const samples: { at: number; count: EtcdRequestCount }[] = [];
+  const scrape = async () => samples.push({ at: performance.now(), count: await etcdRequests(etcdUrl) });
+  await scrape();
+  const started = performance.now();
+  await lab.hostDown(victim.node);
+  await victim.kill();
+  let reownMs: number | null = null;
+  let nextScrape = started + 1000;
+  const deadline = started + 60_000;
+  while (performance.now() < deadline) {
+    const after = await kernelHolders(lab, held, survivors);
+    if ([...after.values()].every((hosts) => hosts.length === 1)) {
+      reownMs = Math.round(performance.now() - started);
+      break;
+    }
+    if (performance.now() >= nextScrape) {
+      await scrape();
+      nextScrape += 1000;
+    }
+    await sleep(50);
+  }
+  await scrape();
+  const first = samples[0] as { at: number; count: EtcdRequestCount };
+  const lastSample = samples.at(-1) as { at: number; count: EtcdRequestCount };
+  const seconds = (lastSample.at - first.at) / 1000;
+  let peak = 0;
+  for (let i = 1; i < samples.length; i++) {
+    const a = samples[i - 1] as { at: number; count: EtcdRequestCount };
+    const b = samples[i] as { at: number; count: EtcdRequestCount };
+    peak = Math.max(peak, (b.count.total - a.count.total) / Math.max(0.001, (b.at - a.at) / 1000));
+  }
+  const rate = requestRate(first.count, lastSample.count, seconds);
+  return {
+    crashed: victim.hostname,
+    held: held.length,
+    reownMs,
+    etcdPerSecond: rate.perSecond,
+    etcdPeakPerSecond: round(peak, 1),
+    etcdRequests: lastSample.count.total - first.count.total,
+    byMethod: rate.byMethod,
+  };
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
