@@ -36,8 +36,6 @@ export interface DemoCluster {
   vip: string;
   /** Root-namespace processes and lab processes started so far and still tracked. */
   pids(): number[];
-  /** Namespace name prefix of the lab, null on loopback. */
-  namespacePrefix: string | null;
   /** Starts a client probing the VIP every 20 ms (lab only; undefined on loopback). */
   startClient(): Promise<ClientView | undefined>;
   /** Hosts binding the VIP in the kernel (lab only; undefined on loopback). */

@@ -4,9 +4,9 @@ import { createVip } from './agent-api.js';
 import { HEALTHCHECK_INTERVAL } from './agent-settings.js';
 import { printClusterView } from './cluster-view.js';
 import type { DemoCluster } from './demo-cluster.js';
-import { startEmbeddedEtcd } from './embedded-etcd.js';
+import { type EmbeddedEtcd, launchEmbeddedEtcd } from './embedded-etcd.js';
 import { freePort } from './free-port.js';
-import { buildLabCluster } from './lab-cluster.js';
+import { buildLabCluster, NAMESPACE_PREFIX } from './lab-cluster.js';
 import { openLiveView, printLiveView } from './live-view.js';
 import { buildLoopbackCluster } from './loopback-cluster.js';
 import type { DemoOptions } from './options.js';
@@ -31,22 +31,16 @@ export async function runDemo({ options, mode, teardown, stopping }: DemoContext
   const runDir = new RunDir(REPO_ROOT);
   runDir.create();
   teardown.add({ name: 'demo data', run: () => runDir.remove(), runSync: () => runDir.remove() });
+  result({
+    type: 'mode',
+    mode,
+    pid: process.pid,
+    namespacePrefix: mode === 'lab' ? `${NAMESPACE_PREFIX}${process.pid}x` : null,
+    dataDir: runDir.path,
+  });
 
   step('Starting an embedded etcd');
-  const etcd = await startEmbeddedEtcd({
-    dataDir: `${runDir.path}/etcd`,
-    clientPort: await freePort(12379),
-    peerPort: await freePort(12380),
-  }).catch(async () =>
-    // Another run took the ports between the check and etcd's bind: any free ones.
-    startEmbeddedEtcd({
-      dataDir: `${runDir.path}/etcd`,
-      clientPort: await freePort(),
-      peerPort: await freePort(),
-    }),
-  );
-  teardown.add({ name: 'etcd', run: () => etcd.stop(), runSync: () => etcd.stopSync() });
-  runDir.recordProcess(etcd.pid);
+  const etcd = await startEtcd({ runDir, teardown, stopping, processes });
   info(`etcd ${etcd.url} (pid ${etcd.pid}), data in ${relative(REPO_ROOT, etcd.dataDir)}`);
   info(`inspect it with: ETCDCTL_API=3 etcdctl --endpoints=${etcd.url} get --prefix /link`);
 
@@ -67,14 +61,7 @@ export async function runDemo({ options, mode, teardown, stopping }: DemoContext
       },
     });
   }
-  result({
-    type: 'mode',
-    mode,
-    pid: process.pid,
-    namespacePrefix: cluster.namespacePrefix,
-    dataDir: runDir.path,
-  });
-  processes.add([etcd.pid, ...cluster.pids()]);
+  processes.add(cluster.pids());
 
   step('Starting three LinK agents');
   await Promise.all(cluster.hosts.map((host) => host.startAgent()));
@@ -139,4 +126,35 @@ export async function runDemo({ options, mode, teardown, stopping }: DemoContext
   if (options.exitAfter !== 'interrupt') return 'done';
   step(`Running until Ctrl-C (live view ${liveView.url}/ui)`);
   return 'wait';
+}
+
+/** etcd on 12379/12380 when free, other free ports otherwise (also when another run took them meanwhile). */
+async function startEtcd({
+  runDir,
+  teardown,
+  stopping,
+  processes,
+}: {
+  runDir: RunDir;
+  teardown: Teardown;
+  stopping: AbortSignal;
+  processes: ProcessReport;
+}): Promise<EmbeddedEtcd> {
+  const launch = async (clientPort: number, peerPort: number) => {
+    stopping.throwIfAborted();
+    const etcd = launchEmbeddedEtcd({ dataDir: `${runDir.path}/etcd`, clientPort, peerPort });
+    teardown.add({ name: 'etcd', run: () => etcd.stop(), runSync: () => etcd.stopSync() });
+    if (etcd.pid !== undefined) {
+      runDir.recordProcess(etcd.pid);
+      processes.add([etcd.pid]);
+    }
+    await etcd.ready();
+    return etcd;
+  };
+  try {
+    return await launch(await freePort(12379), await freePort(12380));
+  } catch (error) {
+    if (stopping.aborted || (error as Error).message.includes('not installed')) throw error;
+    return launch(await freePort(), await freePort());
+  }
 }

@@ -7,7 +7,10 @@ export interface EmbeddedEtcd {
   clientPort: number;
   peerPort: number;
   dataDir: string;
-  pid: number;
+  /** Undefined when it could not be spawned (`ready()` says why). */
+  pid: number | undefined;
+  /** Resolves once /health answers; rejects (and stops it) when it does not in time. */
+  ready(): Promise<void>;
   /** SIGKILL and wait: the data is thrown away with the run directory anyway. */
   stop(): Promise<void>;
   stopSync(): void;
@@ -16,13 +19,15 @@ export interface EmbeddedEtcd {
 /**
  * A single-member etcd on loopback, with both `initial-*` peer flags (without them it dials
  * localhost:2380) and a clean environment (no stray ETCD_* variable changes its settings).
+ * Returns as soon as the process is spawned, so its removal can be registered before anything
+ * else can go wrong; `ready()` then waits for /health.
  */
-export async function startEmbeddedEtcd(options: {
+export function launchEmbeddedEtcd(options: {
   dataDir: string;
   clientPort: number;
   peerPort: number;
   readyTimeoutMs?: number;
-}): Promise<EmbeddedEtcd> {
+}): EmbeddedEtcd {
   const { dataDir, clientPort, peerPort } = options;
   // A fresh member every time: a data directory from an attempt on other ports would not fit.
   rmSync(dataDir, { recursive: true, force: true });
@@ -71,23 +76,30 @@ export async function startEmbeddedEtcd(options: {
   );
   spawnError.catch(() => undefined);
   const stopSync = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+      child.kill('SIGKILL');
   };
-  try {
-    await Promise.race([spawnError, waitHealthy(child, url, options.readyTimeoutMs ?? 10_000, () => stderr)]);
-  } catch (error) {
-    stopSync();
-    throw error;
-  }
   return {
     url,
     clientPort,
     peerPort,
     dataDir,
-    pid: child.pid as number,
+    pid: child.pid,
+    ready: async () => {
+      try {
+        await Promise.race([
+          spawnError,
+          waitHealthy(child, url, options.readyTimeoutMs ?? 10_000, () => stderr),
+        ]);
+      } catch (error) {
+        stopSync();
+        throw error;
+      }
+    },
     stop: async () => {
       const exited = new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) resolve(undefined);
+        if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null)
+          resolve(undefined);
         else child.once('exit', resolve);
       });
       stopSync();

@@ -47,7 +47,6 @@ export async function buildLabCluster(options: {
     mode: 'lab',
     hosts,
     vip,
-    namespacePrefix: `${lab.prefix}${process.pid}x`,
     pids: () => lab.processes.pids,
     startClient: async (): Promise<ClientView> => {
       stopping.throwIfAborted();

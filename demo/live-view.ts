@@ -12,13 +12,16 @@ export async function openLiveView(hosts: readonly DemoHost[], port: number): Pr
 
 export async function printLiveView(proxy: LiveViewProxy, hosts: readonly DemoHost[]): Promise<void> {
   const ui = `${proxy.url}/ui`;
-  const available = await fetch(ui, { signal: AbortSignal.timeout(2000) })
-    .then((res) => res.status < 400)
-    .catch(() => false);
+  // Also warms the page up: its first load renders the statechart, which takes a moment.
+  const status = await fetch(ui, { signal: AbortSignal.timeout(15_000) })
+    .then((res) => res.status)
+    .catch(() => undefined);
   info(`live view:  ${bold(ui)}  (follows whichever agent is up)`);
-  if (!available)
+  if (status === 404)
     info(
       `            (no /ui in this build: the API answers there, e.g. ${proxy.url}/endpoints, /cluster, /events)`,
     );
+  else if (status === undefined)
+    info('            (no answer within 15 s: the machine is busy, try again in a moment)');
   for (const host of hosts) info(`  agent ${host.name}: ${host.apiUrl}/ui`);
 }

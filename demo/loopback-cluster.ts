@@ -53,7 +53,6 @@ export async function buildLoopbackCluster(options: {
     hosts,
     // Nothing is bound in a dry run: any address shows the election.
     vip: '10.77.0.50/32',
-    namespacePrefix: null,
     pids: () => [...running].flatMap((child) => (child.pid === undefined ? [] : [child.pid])),
     startClient: async () => undefined,
     boundOn: async () => undefined,

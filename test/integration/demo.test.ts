@@ -135,7 +135,7 @@ describe.skipIf(!isRoot)('npm run demo in a namespace lab', () => {
   it('walks through three failovers, measures each outage, then removes everything', async () => {
     const run = new DemoRun(['--story=short', '--exit-after-story']);
     current = run;
-    await run.waitForResult('mode', 60_000);
+    await run.waitForLine((line) => line.includes('Starting three LinK agents'), 120_000, 'agents starting');
     run.recordNamespaces();
     const { code } = await run.finished(240_000);
     expect(code, run.stderr).toBe(0);
@@ -160,7 +160,7 @@ describe.skipIf(!isRoot)('npm run demo in a namespace lab', () => {
   it('Ctrl-C in the middle of the story leaves nothing behind', async () => {
     const run = new DemoRun(['--story=short', '--exit-after-story']);
     current = run;
-    await run.waitForResult('mode', 60_000);
+    await run.waitForLine((line) => line.includes('Starting three LinK agents'), 120_000, 'agents starting');
     run.recordNamespaces();
     // Mid-failover: the holder's host is down, its agent killed, the standbys waiting on its lease.
     await run.waitForLine((line) => line.includes('Failover 1/3'), 120_000, 'the first failover');
@@ -171,6 +171,18 @@ describe.skipIf(!isRoot)('npm run demo in a namespace lab', () => {
     expect(run.result('story-done')).toBeUndefined();
     expectNothingLeft(run);
   }, 240_000);
+
+  it('Ctrl-C while etcd starts and the lab is built leaves nothing behind', async () => {
+    const run = new DemoRun(['--story=short']);
+    current = run;
+    await run.waitForResult('mode', 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    run.recordNamespaces();
+    run.child.kill('SIGINT');
+    const { code } = await run.finished(60_000);
+    expect(code, run.stderr).toBe(0);
+    expectNothingLeft(run);
+  }, 120_000);
 });
 
 describe('npm run demo -- --dry-run (agents on loopback, no root needed)', () => {
