@@ -71,7 +71,10 @@ describe.skipIf(!isRoot)('linkd and link-client end to end (root)', () => {
     lab = await createLab({ hosts: 2, client: true, prefix: 'lke' });
     etcd = await lab.startEtcd();
     for (const host of lab.hosts) await lab.startBackend(host, { port: PORT });
-    [a, b] = (await startAgents(lab, { etcd: etcd.endpoints })) as [LabAgent, LabAgent];
+    [a, b] = (await startAgents(lab, { etcd: etcd.endpoints, startTimeoutMs: 60_000 })) as [
+      LabAgent,
+      LabAgent,
+    ];
     loop = await lab.probeLoop('client', VIP, PORT, 20, { timeoutMs: 200 });
   }, 120_000);
 
