@@ -122,7 +122,7 @@ async function failover(
     green(
       `${bold(to)} holds the VIP: ACTIVATED ${takeoverMs} ms after the ${story.name.replace('-', ' ')}` +
         (outage
-          ? `; the client saw an outage of ${bold(`${outage.outageMs} ms`)} (${outage.failedProbes} failed probes, one every 20 ms)`
+          ? `; the client saw an outage of ${bold(`${outage.outageMs} ms`)} (${outage.failedProbes} failed ${outage.failedProbes === 1 ? 'probe' : 'probes'}, one every 20 ms)`
           : ' (dry run: nothing bound, no client outage to measure)'),
     ),
   );
