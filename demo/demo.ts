@@ -28,7 +28,7 @@ export interface DemoContext {
 /** The demo, in order. Everything it starts is registered with `teardown` as it is created. */
 export async function runDemo({ options, mode, teardown, stopping }: DemoContext): Promise<'done' | 'wait'> {
   const processes = new ProcessReport();
-  const runDir = new RunDir(REPO_ROOT);
+  const runDir = new RunDir(REPO_ROOT, NAMESPACE_PREFIX);
   runDir.create();
   teardown.add({ name: 'demo data', run: () => runDir.remove(), runSync: () => runDir.remove() });
   result({

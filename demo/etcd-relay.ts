@@ -63,7 +63,8 @@ export async function startEtcdRelay(lab: Lab, etcdPort: number, relayPort = 237
       relay.stderr.resume();
       await new LineCollector(relay.stdout).waitFor(
         (line) => line === 'listening',
-        5000,
+        // A node process starts in ~50 ms, but far slower on a machine that is busy compiling or testing.
+        30_000,
         `etcd relay in ${host.ns}`,
       );
       return `http://127.0.0.1:${relayPort}`;

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -13,7 +14,11 @@ export class RunDir {
   readonly #record: string;
   readonly #processes: { pid: number; start: string }[] = [];
 
-  constructor(repoRoot: string) {
+  /** `tmpPrefix`: what names this run's files in the temporary directory (the lab's sockets) start with. */
+  constructor(
+    repoRoot: string,
+    private readonly tmpPrefix: string,
+  ) {
     this.#base = join(repoRoot, '.demo');
     this.path = join(this.#base, `run-${process.pid}`);
     this.#record = join(this.path, 'processes.json');
@@ -21,7 +26,7 @@ export class RunDir {
 
   /** Removes what dead runs left behind, then creates this run's directory. */
   create(): void {
-    sweepDeadRuns(this.#base);
+    sweepDeadRuns(this.#base, this.tmpPrefix);
     mkdirSync(this.path, { recursive: true });
   }
 
@@ -43,11 +48,14 @@ export class RunDir {
   }
 }
 
-function sweepDeadRuns(base: string): void {
+function sweepDeadRuns(base: string, tmpPrefix: string): void {
   if (!existsSync(base)) return;
   for (const entry of readdirSync(base)) {
     const pid = Number(/^run-(\d+)$/.exec(entry)?.[1]);
     if (!pid || pid === process.pid || isAlive(pid)) continue;
+    for (const name of readdirSync(tmpdir()))
+      if (name.startsWith(`${tmpPrefix}${pid}x`))
+        rmSync(join(tmpdir(), name), { recursive: true, force: true });
     const dir = join(base, entry);
     try {
       const recorded = JSON.parse(readFileSync(join(dir, 'processes.json'), 'utf8')) as {
