@@ -7,7 +7,7 @@ import { kernelHolders } from './kernel-holders.js';
 import { LinkTool } from './link-tool.js';
 import { buildLinkd, compiledLab, type LinkdRuntime } from './linkd-build.js';
 import { loadAverage } from './machine.js';
-import { outageSince, recovered } from './outage.js';
+import { outageSince, recovered, samplesBetween } from './outage.js';
 import { waitFor } from './wait.js';
 
 export const SCENARIOS = ['crash', 'graceful', 'backend'] as const;
@@ -32,6 +32,8 @@ export interface FailoverRun {
   outageMs: number | null;
   failed: number;
   probes: number;
+  /** Failed probes by error (ETIMEDOUT, ECONNREFUSED, ...). */
+  failures: Record<string, number>;
   load1: number;
 }
 
@@ -95,7 +97,7 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRes
           options.log(
             `${tool.name} ${scenario} #${repeat}: ${measured.from} -> ${measured.to ?? '?'} outage ${
               measured.outageMs === null ? 'not recovered' : `${measured.outageMs} ms`
-            }, ${measured.failed}/${measured.probes} probes failed (load ${measured.load1})`,
+            }, ${measured.failed}/${measured.probes} probes failed ${JSON.stringify(measured.failures)} (load ${measured.load1})`,
           );
         }
       }
@@ -140,6 +142,10 @@ async function failoverOnce(run: RunContext, scenario: Scenario, repeat: number)
     () => false,
   );
   const measure = back ? outageSince(loop.samples, since) : undefined;
+  const failures: Record<string, number> = {};
+  for (const sample of samplesBetween(loop.samples, since)) {
+    if (!sample.ok) failures[sample.detail ?? 'unknown'] = (failures[sample.detail ?? 'unknown'] ?? 0) + 1;
+  }
   await restore(run, scenario, holder);
   return {
     tool: tool.name,
@@ -150,6 +156,7 @@ async function failoverOnce(run: RunContext, scenario: Scenario, repeat: number)
     outageMs: measure ? measure.outageMs : null,
     failed: measure?.failed ?? loop.samples.filter((s) => s.at >= since && !s.ok).length,
     probes: measure?.probes ?? loop.samples.filter((s) => s.at >= since).length,
+    failures,
     load1,
   };
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release } from 'node:os';
 
@@ -14,15 +14,10 @@ export interface MachineInfo {
   load1: number;
 }
 
-function firstLine(cmd: string, args: string[], pattern: RegExp): string {
-  try {
-    const out = execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return pattern.exec(out)?.[1] ?? 'unknown';
-  } catch (error) {
-    // keepalived prints its version on stderr.
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '');
-    return pattern.exec(stderr)?.[1] ?? 'unknown';
-  }
+/** A version from a command's output, stdout or stderr (keepalived prints it on stderr). */
+function versionOf(cmd: string, args: string[], pattern: RegExp): string {
+  const result = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return pattern.exec(`${result.stdout ?? ''}\n${result.stderr ?? ''}`)?.[1] ?? 'unknown';
 }
 
 function cpuModel(): string {
@@ -40,8 +35,8 @@ export function machineInfo(): MachineInfo {
     cpuModel: cpuModel(),
     kernel: release(),
     node: process.version,
-    etcd: firstLine('etcd', ['--version'], /etcd Version:\s*(\S+)/),
-    keepalived: firstLine('keepalived', ['--version'], /Keepalived v(\S+)/),
+    etcd: versionOf('etcd', ['--version'], /etcd Version:\s*(\S+)/),
+    keepalived: versionOf('keepalived', ['--version'], /Keepalived v(\S+)/),
     load1: loadAverage(),
   };
 }
