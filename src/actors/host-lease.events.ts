@@ -2,7 +2,10 @@ import type { LeaseId } from '../ports/coordination.js';
 
 /** Facts the host lease reports to every VIP on this host. */
 export type HostLeaseEvent =
-  /** A lease is in force: a new one (contend again) or the stored one reused after a restart. */
+  /**
+   * A lease is in force: a new one (contend again), the stored one reused after a restart, or the
+   * one in force renewed after `lease.expiring` (`reused`: contend again for what it still holds).
+   */
   | { type: 'lease.granted'; leaseId: LeaseId; reused: boolean }
   | { type: 'lease.renewed'; leaseId: LeaseId; deadline: number }
   /** The local deadline (minus the safety margin) passed without a renewal. */

@@ -12,6 +12,12 @@ export interface HostLeaseOptions {
   faultAfter: number;
   /** `lease.expiring` fires this long before the local deadline. */
   expiryMarginMs: number;
+  /**
+   * Wait before the next attempt after a failed keepalive (default 500 ms, at most the keepalive
+   * interval). A failed call can take its whole deadline: waiting a full interval after it landed
+   * past the TTL (3 s + 1.5 s + 3 s > 6 s), so one failed keepalive cost the lease.
+   */
+  retryMs?: number;
   lease: LeasePort;
   kv: KvPort;
   clock: Clock;
@@ -38,6 +44,8 @@ export class HostLease {
   private tickTimer: unknown;
   private expiryTimer: unknown;
   private running = false;
+  /** `lease.expiring` went out for the lease in force and no renewal came since. */
+  private warned = false;
   private readonly listeners = new Set<(event: HostLeaseEvent) => void>();
 
   constructor(private readonly opts: HostLeaseOptions) {}
@@ -132,12 +140,15 @@ export class HostLease {
       this.succeeded();
     } catch (error) {
       this.failed(error);
+      this.schedule(Math.min(keepaliveIntervalMs, this.opts.retryMs ?? 500));
+      return;
     }
     this.schedule(keepaliveIntervalMs);
   }
 
   private adopt(leaseId: LeaseId, deadline: number, reused: boolean): void {
     this.current = { leaseId, deadline };
+    this.warned = false;
     this.armExpiry(deadline);
     this.emit({ type: 'lease.granted', leaseId, reused });
   }
@@ -147,13 +158,22 @@ export class HostLease {
     this.current = { ...this.current, deadline };
     this.armExpiry(deadline);
     this.emit({ type: 'lease.renewed', leaseId: this.current.leaseId, deadline });
+    if (this.warned) {
+      // VIPs that let go on `lease.expiring` still own their locks on this lease: as for a
+      // granted lease, they must campaign again to take them back.
+      this.warned = false;
+      this.emit({ type: 'lease.granted', leaseId: this.current.leaseId, reused: true });
+    }
   }
 
   private armExpiry(deadline: number): void {
     const { clock, expiryMarginMs } = this.opts;
     clock.clearTimeout(this.expiryTimer);
     const at = Math.max(0, deadline - expiryMarginMs - clock.now());
-    this.expiryTimer = clock.setTimeout(() => this.emit({ type: 'lease.expiring', deadline }), at);
+    this.expiryTimer = clock.setTimeout(() => {
+      this.warned = true;
+      this.emit({ type: 'lease.expiring', deadline });
+    }, at);
   }
 
   private async persist(leaseId: LeaseId): Promise<void> {

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import type { HostLeaseEvent } from '../../../src/actors/host-lease.events.js';
+import { HostLease } from '../../../src/actors/host-lease.js';
+import type { KvPort, LeasePort } from '../../../src/ports/coordination.js';
+import { silentLogger } from '../../../src/ports/logger.js';
+
+const TTL_S = 6;
+const CALL_TIMEOUT_MS = 1500;
+
+/**
+ * A lease port on the simulated clock whose keepalives fail, by deadline, in the rounds listed:
+ * what an etcd member that died (or a leader election) looks like to one keepalive.
+ */
+function flakyLease(clock: SimulatedClock, failing: Set<number>) {
+  const sent: number[] = [];
+  const grants: number[] = [];
+  const port: LeasePort = {
+    grant: async () => {
+      grants.push(clock.now());
+      return `lease-${grants.length}`;
+    },
+    keepAlive: (id) => {
+      sent.push(clock.now());
+      const round = sent.length;
+      return new Promise((resolve, reject) => {
+        if (failing.has(round))
+          clock.setTimeout(() => reject(new Error('4 DEADLINE_EXCEEDED')), CALL_TIMEOUT_MS);
+        else resolve(id === `lease-${grants.length}` ? TTL_S : 0);
+      });
+    },
+    revoke: async () => {},
+  };
+  return { port, sent, grants };
+}
+
+const kv: KvPort = {
+  get: async () => undefined,
+  put: async () => {},
+  delete: async () => {},
+  list: async () => new Map(),
+};
+
+async function advance(clock: SimulatedClock, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 50) {
+    clock.increment(50);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  }
+}
+
+function start(failing: number[]) {
+  const clock = new SimulatedClock();
+  const lease = flakyLease(clock, new Set(failing));
+  const events: (HostLeaseEvent & { at: number })[] = [];
+  const hostLease = new HostLease({
+    hostname: 'h1',
+    ttlSeconds: TTL_S,
+    keepaliveIntervalMs: 3000,
+    faultAfter: 2,
+    expiryMarginMs: 1000,
+    lease: lease.port,
+    kv,
+    clock,
+    logger: silentLogger,
+  });
+  hostLease.subscribe((event) => events.push({ ...event, at: clock.now() }));
+  return { clock, lease, events, hostLease };
+}
+
+describe('HostLease keepalive retries', () => {
+  it('one keepalive failing by its deadline does not cost the lease: the retry comes before the TTL runs out', async () => {
+    const { clock, lease, events, hostLease } = start([1]);
+    await hostLease.start();
+    await advance(clock, 20_000);
+    await hostLease.stop({ revoke: false });
+    // Granted at 0, renewed never before 3 s; the keepalive sent at 3 s fails at 4.5 s.
+    const retry = lease.sent[1] as number;
+    expect(lease.sent[0]).toBe(3000);
+    expect(retry).toBeGreaterThan(4500);
+    expect(retry).toBeLessThan(TTL_S * 1000 - 500);
+    expect(lease.grants).toEqual([0]);
+    expect(events.filter((e) => e.type === 'etcd.down')).toEqual([]);
+  });
+
+  it('a lease renewed after `lease.expiring` is announced as in force again, so VIPs that let go contend again', async () => {
+    // Rounds 1 and 2 fail: the warning goes out, then round 3 renews the same lease.
+    const { clock, lease, events, hostLease } = start([1, 2]);
+    await hostLease.start();
+    await advance(clock, 12_000);
+    await hostLease.stop({ revoke: false });
+    const expiring = events.find((e) => e.type === 'lease.expiring');
+    expect(expiring).toBeDefined();
+    const after = events.filter((e) => e.at >= (expiring?.at ?? 0));
+    expect(after.map((e) => e.type)).toContain('lease.granted');
+    expect(after.find((e) => e.type === 'lease.granted')).toMatchObject({ leaseId: 'lease-1', reused: true });
+    expect(lease.grants).toEqual([0]);
+  });
+});
