@@ -2,6 +2,7 @@
  * `npm run soak -- --minutes N [--vips N] [--seed N] [--out FILE]`: the soak of bench/soak/, with
  * a Markdown report on stdout (and in FILE) and the raw numbers next to it as JSON. Needs root.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,7 +36,17 @@ const report = await runSoak({
   ...(values['log-dir'] ? { logDir: values['log-dir'] } : {}),
   log: (line) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${line}`),
 });
-const markdown = soakMarkdown(report);
+const git = (args: string[]) => {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+};
+const dirty = git(['status', '--porcelain', '--untracked-files=no', 'src'])
+  ? ' (src/ with uncommitted changes)'
+  : '';
+const markdown = soakMarkdown(report, `${git(['rev-parse', '--short', 'HEAD'])}${dirty}`);
 console.log(`\n${markdown}`);
 if (values.out) {
   mkdirSync(dirname(values.out), { recursive: true });

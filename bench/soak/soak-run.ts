@@ -358,11 +358,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 }
 
 /** The report as Markdown, for bench/results. */
-export function soakMarkdown(report: SoakReport): string {
+export function soakMarkdown(report: SoakReport, revision?: string): string {
   const lines = [
     `# Soak: ${report.minutes} minutes, ${report.agents} agents, ${report.vips} VIPs`,
     '',
-    `Started ${report.startedAt}, ran ${report.durationS} s (setup ${Math.round(report.setupMs / 1000)} s), seed ${report.seed}.`,
+    `Started ${report.startedAt}, ran ${report.durationS} s (setup ${Math.round(report.setupMs / 1000)} s), seed ${report.seed}${revision ? `, code ${revision}` : ''}.`,
     `${report.agents} linkd agents in network namespaces, a ${report.etcdMembers}-member etcd cluster in the lab, ` +
       `${report.vips} VIPs with a TCP health check on each host's backend (interval 5 s, fall 2, rise 2), ` +
       `lease TTL 6 s, keepalive 3 s; a client probes ${report.probed} of the VIPs every 50 ms.`,
