@@ -48,7 +48,15 @@ export function createElectionActor(deps: ElectionDeps) {
         send({ type: 'elected', holder: lock.holder, revision: lock.revision, reannounce: faulted });
         faulted = false;
       } else {
-        send({ type: 'demoted', holder: lock.holder, revision: lock.revision });
+        // After a fault we may have bound the VIP too (activate policy) and neighbours may follow
+        // our announcements: the holder re-announces only once it sees etcd again, maybe later.
+        send({
+          type: 'demoted',
+          holder: lock.holder,
+          revision: lock.revision,
+          ...(faulted ? { awaitHolder: true } : {}),
+        });
+        faulted = false;
       }
     };
 

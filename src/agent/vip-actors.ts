@@ -33,6 +33,9 @@ const RETRY_MS = 1000;
 /** The VIP statechart with its real actors: the one place where machine meets I/O. */
 export function provideVipMachine(deps: VipActorDeps) {
   const { settings: s, clock, logger, observer } = deps;
+  // Per VIP: whether this host's own announcement is the last one seen on the wire (any other
+  // station's claim after it says otherwise), i.e. whether neighbours may still point here.
+  const spokeLast = new Map<string, boolean>();
   const release = {
     hostLease: deps.hostLease,
     locks: deps.locks,
@@ -74,10 +77,24 @@ export function provideVipMachine(deps: VipActorDeps) {
         reconcileMs: s.reconcileMs,
         retryMs: RETRY_MS,
         conflictHoldoffMs: 10_000,
-        ...(observer?.announced ? { onAnnounced: observer.announced.bind(observer) } : {}),
-        ...(observer?.conflict ? { onConflict: observer.conflict.bind(observer) } : {}),
+        onAnnounced: (ip: string) => {
+          spokeLast.set(ip, true);
+          observer?.announced?.(ip);
+        },
+        onConflict: (ip: string, mac: string) => {
+          spokeLast.set(ip, false);
+          observer?.conflict?.(ip, mac);
+        },
       }),
-      unbinder: createUnbinderActor({ address: deps.address, clock, logger, retryMs: RETRY_MS }),
+      unbinder: createUnbinderActor({
+        address: deps.address,
+        announcer: deps.announcer,
+        spokeLast: (ip) => spokeLast.get(ip) === true,
+        awaitHolderMs: s.leaseTtlSeconds * 1000,
+        clock,
+        logger,
+        retryMs: RETRY_MS,
+      }),
       releaseLock: createReleaseLockActor(release),
       handover: createHandoverActor(release),
     },

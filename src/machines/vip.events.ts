@@ -8,8 +8,11 @@ import type { HealthCheck } from '../ports/health.js';
 export type VipEvent =
   /** This host holds the lock. `reannounce` asks for a fresh announcement (others may have held it). */
   | { type: 'elected'; holder: string; revision: string; reannounce?: boolean }
-  /** Another host holds the lock. */
-  | { type: 'demoted'; holder: string; revision: string }
+  /**
+   * Another host holds the lock. `awaitHolder`: this host may have bound the VIP during an etcd
+   * outage, so neighbours may point here; keep it until the holder announces itself.
+   */
+  | { type: 'demoted'; holder: string; revision: string; awaitHolder?: boolean }
   /** etcd could not be reached within the retry budget. */
   | { type: 'fault'; reason: string }
   | { type: 'health_check_fail'; detail: string }

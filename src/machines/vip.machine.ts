@@ -25,6 +25,8 @@ export interface VipContext {
   lastNetError: string | undefined;
   conflicts: number;
   stopMode: 'release' | 'hold';
+  /** Set by a demotion after an etcd fault: STANDBY unbinds only once the holder has announced the VIP. */
+  awaitHolder: boolean;
 }
 
 export interface ElectionInput {
@@ -37,6 +39,10 @@ export interface HealthInput {
 }
 export interface AddressInput {
   ip: string;
+}
+export interface UnbindInput extends AddressInput {
+  /** Keep the address until another station announces it (bounded), if neighbours may point here. */
+  awaitHolder: boolean;
 }
 export interface HandoverInput {
   electionKey: string;
@@ -65,8 +71,8 @@ export const vipMachine = setup({
     health: fromCallback<VipEvent, HealthInput>(() => {}),
     /** Binds the VIP, announces it, keeps it bound, and reports conflicts while ACTIVATED. */
     holder: fromCallback<HolderCommand, AddressInput>(() => {}),
-    /** Unbinds the VIP, retrying until it is gone. */
-    unbinder: fromCallback<VipEvent, AddressInput>(() => {}),
+    /** Unbinds the VIP, retrying until it is gone; after a fault, once the holder has announced it. */
+    unbinder: fromCallback<VipEvent, UnbindInput>(() => {}),
     /** Deletes our lock key so another host takes over at once. */
     releaseLock: fromPromise<void, ElectionInput>(async () => {}),
     /** On stop: release the lock, wait for a new holder (bounded), then unbind, unless holding. */
@@ -80,7 +86,11 @@ export const vipMachine = setup({
   actions: {
     recordLock: assign(({ event }) =>
       event.type === 'elected' || event.type === 'demoted'
-        ? { holder: event.holder, revision: event.revision }
+        ? {
+            holder: event.holder,
+            revision: event.revision,
+            awaitHolder: event.type === 'demoted' && event.awaitHolder === true,
+          }
         : {},
     ),
     recordHealth: assign(({ event }) =>
@@ -123,6 +133,7 @@ export const vipMachine = setup({
     lastNetError: undefined,
     conflicts: 0,
     stopMode: 'release',
+    awaitHolder: false,
   }),
   initial: 'running',
   output: ({ context }) => ({ id: context.endpoint.id }),
@@ -173,7 +184,7 @@ export const vipMachine = setup({
               invoke: {
                 id: 'unbinder',
                 src: 'unbinder',
-                input: ({ context }) => ({ ip: context.endpoint.ip }),
+                input: ({ context }) => ({ ip: context.endpoint.ip, awaitHolder: context.awaitHolder }),
                 onError: { actions: 'recordActorError' },
               },
               on: {
@@ -206,7 +217,7 @@ export const vipMachine = setup({
             {
               id: 'unbinder',
               src: 'unbinder',
-              input: ({ context }) => ({ ip: context.endpoint.ip }),
+              input: ({ context }) => ({ ip: context.endpoint.ip, awaitHolder: false }),
               onError: { actions: 'recordActorError' },
             },
             {

@@ -27,15 +27,36 @@ export class FakeAddresses implements AddressPort {
   }
 }
 
+/** A distinct locally administered MAC per fake host: 02:00:00:00:00:01, ... */
+export function fakeMac(n: number): string {
+  return `02:00:00:00:${((n >> 8) & 0xff).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * Announcements of one fake host. On a shared `segment` (one L2 network), every announcement
+ * reaches the other hosts' announcers as a claim from this host's MAC, as the real one sees it.
+ */
 export class FakeAnnouncer implements AnnouncerPort {
   readonly sent: string[] = [];
+  /** When true, announcements are counted but never reach the segment (frames lost on the wire). */
+  muted = false;
   private readonly conflictListeners = new Map<string, (c: Conflict) => void>();
+  constructor(
+    readonly mac = '02:00:00:00:00:01',
+    private readonly segment?: Set<FakeAnnouncer>,
+  ) {
+    segment?.add(this);
+  }
   async announce(ip: string) {
     this.sent.push(ip);
+    if (this.muted) return;
+    for (const peer of this.segment ?? []) if (peer !== this) peer.claim(ip, this.mac);
   }
   watchConflicts(ip: string, onConflict: (c: Conflict) => void) {
     this.conflictListeners.set(ip, onConflict);
-    return () => this.conflictListeners.delete(ip);
+    return () => {
+      if (this.conflictListeners.get(ip) === onConflict) this.conflictListeners.delete(ip);
+    };
   }
   claim(ip: string, mac: string) {
     this.conflictListeners.get(ip)?.({ ip, mac });

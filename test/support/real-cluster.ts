@@ -3,7 +3,7 @@ import { type AgentSettings, defaultSettings } from '../../src/agent/settings.js
 import { EtcdCoordination } from '../../src/etcd/etcd-coordination.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { silentLogger } from '../../src/ports/logger.js';
-import { FakeAddresses, FakeAnnouncer, FakeProbe } from '../fakes/fake-network.js';
+import { FakeAddresses, FakeAnnouncer, FakeProbe, fakeMac } from '../fakes/fake-network.js';
 import { partitionable } from './partitionable.js';
 
 export interface RealHost {
@@ -22,6 +22,7 @@ export interface RealHost {
 export function realCluster(url: string, prefix: string, settings: Partial<AgentSettings> = {}) {
   const journal: string[] = [];
   const hosts: RealHost[] = [];
+  const segment = new Set<FakeAnnouncer>();
   const make = (name: string, addresses = new FakeAddresses(name, journal)) => {
     const etcd = new EtcdCoordination({ endpoints: [url], callTimeoutMs: 1500 });
     const probe = new FakeProbe();
@@ -31,7 +32,7 @@ export function realCluster(url: string, prefix: string, settings: Partial<Agent
       version: 'test',
       coordination: partitionable(etcd, () => host.online),
       address: addresses,
-      announcer: new FakeAnnouncer(),
+      announcer: new FakeAnnouncer(fakeMac(segment.size + 1), segment),
       probe,
       clock: systemClock,
       logger: silentLogger,

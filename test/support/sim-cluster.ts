@@ -2,7 +2,7 @@ import { Agent } from '../../src/agent/agent.js';
 import { type AgentSettings, defaultSettings } from '../../src/agent/settings.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { FakeEtcd } from '../fakes/fake-coordination.js';
-import { FakeAddresses, FakeAnnouncer, FakeProbe } from '../fakes/fake-network.js';
+import { FakeAddresses, FakeAnnouncer, FakeProbe, fakeMac } from '../fakes/fake-network.js';
 import { advance, simulatedClock } from '../fakes/sim-time.js';
 import { partitionable } from './partitionable.js';
 
@@ -21,9 +21,10 @@ export function simCluster(names: string[], settings: Partial<AgentSettings> = {
   const clock = simulatedClock();
   const etcd = new FakeEtcd(clock);
   const journal: string[] = [];
-  const hosts: SimHost[] = names.map((name) => {
+  const segment = new Set<FakeAnnouncer>();
+  const hosts: SimHost[] = names.map((name, i) => {
     const addresses = new FakeAddresses(name, journal);
-    const announcer = new FakeAnnouncer();
+    const announcer = new FakeAnnouncer(fakeMac(i + 1), segment);
     const probe = new FakeProbe();
     const host = { name, addresses, announcer, probe, online: true } as SimHost;
     host.agent = new Agent({
@@ -43,6 +44,8 @@ export function simCluster(names: string[], settings: Partial<AgentSettings> = {
     clock,
     etcd,
     hosts,
+    /** The hosts' L2 segment: an announcer added here hears every announcement, as a neighbour. */
+    segment,
     journal,
     advance: (ms: number) => advance(clock, ms),
     holders: (ip: string) => hosts.filter((h) => h.addresses.bound.has(ip)).map((h) => h.name),

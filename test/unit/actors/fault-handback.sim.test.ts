@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { FakeAnnouncer } from '../../fakes/fake-network.js';
+import { simCluster } from '../../support/sim-cluster.js';
+
+const IP = '10.0.0.10/32';
+
+/**
+ * After an etcd outage under the `activate` policy, every host may have bound and announced the
+ * VIP. Whichever host learns first that another holds the lock must not drop the address while
+ * neighbours still follow its own announcement: the holder re-announces only once its own
+ * keepalive sees etcd again, which can be seconds later.
+ */
+describe('handing the VIP back after an etcd outage (activate policy)', () => {
+  it('a host demoted after the fault keeps the VIP until the holder has announced it again', async () => {
+    const sim = simCluster(['h1', 'h2'], { keepaliveIntervalMs: 1000, faultAfter: 1 });
+    for (const host of sim.hosts) await host.agent.start();
+    for (const host of sim.hosts) {
+      await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
+    }
+    await sim.advance(4500);
+    const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED')!;
+    const other = sim.hosts.find((h) => h !== holder)!;
+    const macs = new Map(sim.hosts.map((h) => [h.announcer.mac, h]));
+    // A neighbour on the segment: its entry for the VIP holds the MAC of the last announcement.
+    let neighbourMac: string | undefined;
+    new FakeAnnouncer('02:00:00:00:00:99', sim.segment).watchConflicts(IP, ({ mac }) => {
+      neighbourMac = mac;
+    });
+    const dangling: number[] = [];
+    const step = async (ms: number) => {
+      for (let t = 0; t < ms; t += 50) {
+        await sim.advance(50);
+        const pointed = neighbourMac === undefined ? undefined : macs.get(neighbourMac);
+        if (pointed && !pointed.addresses.bound.has(IP)) dangling.push(sim.clock.now());
+      }
+    };
+
+    // etcd goes away: the standby binds and announces the VIP too, and the neighbour follows it.
+    sim.etcd.reachable = false;
+    await step(1000);
+    expect(sim.holders(IP).sort()).toEqual(['h1', 'h2']);
+    expect(neighbourMac).toBe(other.announcer.mac);
+
+    // etcd is back, but the holder's keepalive notices only two seconds after the other host's.
+    holder.online = false;
+    sim.etcd.reachable = true;
+    await step(1000);
+    expect(other.agent.list()[0]?.status).toBe('STANDBY');
+    const announcedBefore = holder.announcer.sent.length;
+    await step(1000);
+    expect(other.addresses.bound.has(IP)).toBe(true);
+    holder.online = true;
+    await step(3000);
+
+    expect(holder.announcer.sent.length).toBeGreaterThan(announcedBefore);
+    expect(sim.holders(IP)).toEqual([holder.name]);
+    expect(neighbourMac).toBe(holder.announcer.mac);
+    expect(dangling).toEqual([]);
+  });
+
+  it('without an announcement from the holder, it unbinds after one lease TTL', async () => {
+    const sim = simCluster(['h1', 'h2'], { keepaliveIntervalMs: 1000, faultAfter: 1 });
+    for (const host of sim.hosts) await host.agent.start();
+    for (const host of sim.hosts) {
+      await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
+    }
+    await sim.advance(4500);
+    const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED')!;
+    const other = sim.hosts.find((h) => h !== holder)!;
+    sim.etcd.reachable = false;
+    await sim.advance(1000);
+    // The holder's frames no longer reach the other host, which learns of etcd's return first.
+    holder.announcer.muted = true;
+    sim.etcd.reachable = true;
+    await sim.advance(1000);
+    expect(other.agent.list()[0]?.status).toBe('STANDBY');
+    const demotedAt = sim.clock.now();
+    while (other.addresses.bound.has(IP)) await sim.advance(50);
+    const keptMs = sim.clock.now() - demotedAt;
+    expect(keptMs).toBeGreaterThan(4000);
+    expect(keptMs).toBeLessThanOrEqual(6000 + 100);
+  });
+});
