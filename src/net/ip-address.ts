@@ -12,18 +12,23 @@ export interface IpRouteAddressPortOptions {
   run?: IpRunner;
   /**
    * How long one read of the interface's addresses answers `has()` for every VIP (default 500 ms).
-   * Our own binds and unbinds invalidate it at once; only changes made behind the agent's back are
-   * seen up to this much later.
+   * Our own binds and unbinds are applied to it as they complete; only changes made behind the
+   * agent's back are seen up to this much later.
    */
   readMaxAgeMs?: number;
   now?: () => number;
 }
 
+interface BoundAddress {
+  ip: string;
+  prefix: number;
+}
+
 interface Snapshot {
   startedAt: number;
-  /** The write generation the read started in: a later write makes it stale. */
-  generation: number;
-  result: Promise<{ ip: string; prefix: number }[]>;
+  result: Promise<BoundAddress[]>;
+  /** Our writes completed since the read began, oldest first: they are applied over its result. */
+  later: { ip: string; prefix: number; bound: boolean }[];
 }
 
 interface PendingWrite {
@@ -39,15 +44,15 @@ interface PendingWrite {
  *
  * Every `ip` call is a fork of the agent, which costs milliseconds of its event loop (tens on a
  * loaded host), so with hundreds of VIPs the calls are shared: one read of the address list
- * answers every `has()` for a short while, and binds or unbinds requested while one is running go
- * together through one `ip -batch` (group commit, no added delay for a lone call).
+ * answers every `has()` for a short while (with our own writes applied over it), and binds or
+ * unbinds requested while one is running go together through one `ip -batch` (group commit, no
+ * added delay for a lone call).
  */
 export class IpRouteAddressPort implements AddressPort {
   readonly #run: IpRunner;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
   #snapshot: Snapshot | undefined;
-  #generation = 0;
   #pending: PendingWrite[] = [];
   #writing = false;
 
@@ -63,36 +68,35 @@ export class IpRouteAddressPort implements AddressPort {
   /** Compares by address only (LinK does too): `10.0.0.10/24` counts as bound for `10.0.0.10/32`. */
   async has(cidr: string): Promise<boolean> {
     const { ip } = parseVip(cidr);
-    return (await this.#shared()).some((bound) => bound.ip === ip);
+    const snapshot = this.#fresh();
+    const read = await snapshot.result;
+    const written = snapshot.later.findLast((write) => write.ip === ip);
+    return written ? written.bound : read.some((bound) => bound.ip === ip);
   }
 
   /** The interface's addresses, canonical; shared with concurrent and recent callers (see the class). */
-  async addresses(): Promise<{ ip: string; prefix: number }[]> {
-    return [...(await this.#shared())];
+  async addresses(): Promise<BoundAddress[]> {
+    const snapshot = this.#fresh();
+    const byIp = new Map((await snapshot.result).map((address) => [address.ip, address]));
+    for (const write of snapshot.later) {
+      if (write.bound) byIp.set(write.ip, { ip: write.ip, prefix: write.prefix });
+      else byIp.delete(write.ip);
+    }
+    return [...byIp.values()];
   }
 
-  #shared(): Promise<{ ip: string; prefix: number }[]> {
+  #fresh(): Snapshot {
     const current = this.#snapshot;
-    if (
-      current &&
-      current.generation === this.#generation &&
-      this.#now() - current.startedAt <= this.#maxAgeMs
-    ) {
-      return current.result;
-    }
-    const snapshot: Snapshot = {
-      startedAt: this.#now(),
-      generation: this.#generation,
-      result: this.#readAddresses(),
-    };
+    if (current && this.#now() - current.startedAt <= this.#maxAgeMs) return current;
+    const snapshot: Snapshot = { startedAt: this.#now(), result: this.#readAddresses(), later: [] };
     this.#snapshot = snapshot;
     snapshot.result.catch(() => {
       if (this.#snapshot === snapshot) this.#snapshot = undefined;
     });
-    return snapshot.result;
+    return snapshot;
   }
 
-  async #readAddresses(): Promise<{ ip: string; prefix: number }[]> {
+  async #readAddresses(): Promise<BoundAddress[]> {
     const stdout = await this.#call(['-j', 'addr', 'show', 'dev', this.iface], 'read the addresses of');
     let parsed: IpAddrJson[];
     try {
@@ -167,17 +171,26 @@ export class IpRouteAddressPort implements AddressPort {
   async #writeOne(write: PendingWrite): Promise<void> {
     try {
       await this.#call(write.args, write.what);
-      this.#wrote();
+      this.#wrote(write);
       write.resolve();
     } catch (error) {
-      this.#wrote();
+      this.#wrote(write, error);
       write.reject(error);
     }
   }
 
-  /** Reads that started before a write may not show it: callers from now on need a fresh one. */
-  #wrote(): void {
-    this.#generation += 1;
+  /**
+   * A write that succeeded is applied over the current read, which may have started before it;
+   * after a failed one the interface's state is unknown, so the next caller reads it afresh.
+   */
+  #wrote(write: PendingWrite, error?: unknown): void {
+    if (error !== undefined) {
+      this.#snapshot = undefined;
+      return;
+    }
+    const [, verb, cidr = ''] = write.args;
+    const vip = parseVip(cidr);
+    this.#snapshot?.later.push({ ip: vip.ip, prefix: vip.prefix, bound: verb === 'replace' });
   }
 
   /**
@@ -198,11 +211,16 @@ export class IpRouteAddressPort implements AddressPort {
       }
       failures = attributed;
     }
-    this.#wrote();
     batch.forEach((write, i) => {
       const stderr = failures.get(i + 1);
-      if (stderr === undefined) write.resolve();
-      else write.reject(this.#explain(new IpCommandError(write.args, stderr, 2), write.what));
+      if (stderr === undefined) {
+        this.#wrote(write);
+        write.resolve();
+      } else {
+        const error = this.#explain(new IpCommandError(write.args, stderr, 2), write.what);
+        this.#wrote(write, error);
+        write.reject(error);
+      }
     });
   }
 

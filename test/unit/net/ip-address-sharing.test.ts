@@ -3,7 +3,7 @@ import { IpRouteAddressPort } from '../../../src/net/ip-address.js';
 import { IpCommandError, type IpRunner } from '../../../src/net/ip-command.js';
 
 /** A fake `ip` that understands `-j addr show`, `addr replace|del` and `-force -batch -`. */
-function fakeIp() {
+function fakeIp(readDelayMs = 5) {
   const bound = new Set<string>();
   const calls: { args: string[]; input?: string }[] = [];
   let failBatches = false;
@@ -16,6 +16,16 @@ function fakeIp() {
   };
   const run: IpRunner = async (args, input) => {
     calls.push({ args: [...args], ...(input === undefined ? {} : { input }) });
+    if (args[0] === '-j') {
+      // The answer reflects the moment the read started; it arrives later.
+      const snapshot = [...bound];
+      await new Promise((resolve) => setTimeout(resolve, readDelayMs));
+      const addrInfo = snapshot.map((cidr) => ({
+        local: cidr.split('/')[0],
+        prefixlen: Number(cidr.split('/')[1]),
+      }));
+      return JSON.stringify([{ ifname: 'eth0', addr_info: addrInfo }]);
+    }
     await new Promise((resolve) => setTimeout(resolve, 5)); // a fork takes a while
     if (args[0] === '-j') {
       const addrInfo = [...bound].map((cidr) => ({
@@ -81,14 +91,37 @@ describe('IpRouteAddressPort with many VIPs', () => {
     expect(ip.reads()).toBe(2);
   });
 
-  it('never answers from a read older than its own bind or unbind', async () => {
+  it('applies its own binds and unbinds over the shared read instead of reading again', async () => {
     const ip = fakeIp();
     const port = new IpRouteAddressPort('eth0', { run: ip.run, readMaxAgeMs: 60_000 });
     expect(await port.has('10.0.0.1/32')).toBe(false);
     await port.add('10.0.0.1/32');
+    await port.add('10.0.0.2/32');
     expect(await port.has('10.0.0.1/32')).toBe(true);
     await port.remove('10.0.0.1/32');
     expect(await port.has('10.0.0.1/32')).toBe(false);
+    expect(await port.addresses()).toEqual([{ ip: '10.0.0.2', prefix: 32 }]);
+    expect(ip.reads()).toBe(1);
+  });
+
+  it('applies a bind that completes while a read is under way', async () => {
+    const ip = fakeIp(50);
+    const port = new IpRouteAddressPort('eth0', { run: ip.run, readMaxAgeMs: 60_000 });
+    const before = port.has('10.0.0.1/32'); // the read starts before the bind...
+    await port.add('10.0.0.1/32'); // ...which completes before the read answers
+    // The read itself does not show it; the answers do.
+    expect(await before).toBe(true);
+    expect(await port.has('10.0.0.1/32')).toBe(true);
+    expect(ip.reads()).toBe(1);
+  });
+
+  it('reads afresh after a write that failed', async () => {
+    const ip = fakeIp();
+    const port = new IpRouteAddressPort('eth0', { run: ip.run, readMaxAgeMs: 60_000 });
+    await port.has('10.0.0.1/32');
+    await port.remove('10.0.0.9/32'); // absent: iproute2 fails, and the state is read again
+    await port.has('10.0.0.1/32');
+    expect(ip.reads()).toBe(2);
   });
 
   it('sends the binds requested while one runs through one ip -batch', async () => {
