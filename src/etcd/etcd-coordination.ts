@@ -1,4 +1,4 @@
-import { Etcd3, type IKeyValue, type Watcher } from 'etcd3';
+import { castGrpcError, Etcd3, type IKeyValue, isRecoverableError, type Watcher } from 'etcd3';
 import type {
   CoordinationPort,
   KvPort,
@@ -9,6 +9,7 @@ import type {
   WatchHandlers,
 } from '../ports/coordination.js';
 import { type EtcdConnection, toEtcd3Options } from './etcd-options.js';
+import { retryWithinDeadline } from './retry-within-deadline.js';
 
 /**
  * The etcd adapter behind the coordination port. Every call carries a deadline, because with
@@ -76,9 +77,21 @@ export class EtcdCoordination implements CoordinationPort {
     return res.ID;
   }
 
+  /**
+   * One keepalive, tried again on another member within the same deadline when the first cannot
+   * be reached: etcd3 retries unary calls that way but not streams, so with one member of three
+   * down a third of the keepalives failed.
+   */
   private async keepAlive(leaseId: LeaseId): Promise<number> {
     this.calls.set('lease_keepalive', (this.calls.get('lease_keepalive') ?? 0) + 1);
-    const stream = await this.client.leaseClient.leaseKeepAlive(this.opts());
+    return retryWithinDeadline((deadline) => this.keepAliveOnce(leaseId, deadline), {
+      deadline: Date.now() + this.conn.callTimeoutMs,
+      retryable: (error) => error instanceof Error && isRecoverableError(castGrpcError(error)),
+    });
+  }
+
+  private async keepAliveOnce(leaseId: LeaseId, deadline: number): Promise<number> {
+    const stream = await this.client.leaseClient.leaseKeepAlive({ deadline: new Date(deadline) });
     try {
       const res = await new Promise<{ TTL: string }>((resolve, reject) => {
         stream.on('data', resolve);
