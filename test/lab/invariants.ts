@@ -63,6 +63,7 @@ export class InvariantChecker {
   readonly #listeners = new Set<() => void>();
   #current = new Map<string, string[]>();
   #timer: NodeJS.Timeout | undefined;
+  #wake: (() => void) | undefined;
   #running = false;
   #loop: Promise<void> | undefined;
 
@@ -84,6 +85,7 @@ export class InvariantChecker {
   async stop(): Promise<void> {
     this.#running = false;
     clearTimeout(this.#timer);
+    this.#wake?.();
     await this.#loop;
   }
 
@@ -177,6 +179,7 @@ export class InvariantChecker {
       const wait = every - (Date.now() - started);
       if (!this.#running) break;
       await new Promise<void>((resolve) => {
+        this.#wake = resolve;
         this.#timer = setTimeout(resolve, Math.max(0, wait));
       });
     }
