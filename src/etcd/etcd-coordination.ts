@@ -17,6 +17,12 @@ import { retryWithinDeadline } from './retry-within-deadline.js';
  */
 export class EtcdCoordination implements CoordinationPort {
   readonly client: Etcd3;
+  /**
+   * The host lease's own connections: hundreds of VIP campaigns timing out together (a loaded
+   * host) open the shared client's circuit breakers, which then refused the keepalive without
+   * sending it, and the lease every lock rides on expired.
+   */
+  readonly leaseConnection: Etcd3;
   readonly lease: LeasePort;
   readonly lock: LockPort;
   readonly kv: KvPort;
@@ -25,6 +31,7 @@ export class EtcdCoordination implements CoordinationPort {
 
   constructor(private readonly conn: EtcdConnection) {
     this.client = new Etcd3(toEtcd3Options(conn));
+    this.leaseConnection = new Etcd3(toEtcd3Options(conn));
     this.lease = {
       grant: (ttl) => this.grant(ttl),
       keepAlive: (id) => this.keepAlive(id),
@@ -58,6 +65,7 @@ export class EtcdCoordination implements CoordinationPort {
 
   async close(): Promise<void> {
     this.client.close();
+    this.leaseConnection.close();
   }
 
   private opts() {
@@ -72,7 +80,7 @@ export class EtcdCoordination implements CoordinationPort {
   private async grant(ttlSeconds: number): Promise<LeaseId> {
     const res = await this.count(
       'lease_grant',
-      this.client.leaseClient.leaseGrant({ TTL: ttlSeconds }, this.opts()),
+      this.leaseConnection.leaseClient.leaseGrant({ TTL: ttlSeconds }, this.opts()),
     );
     return res.ID;
   }
@@ -91,7 +99,7 @@ export class EtcdCoordination implements CoordinationPort {
   }
 
   private async keepAliveOnce(leaseId: LeaseId, deadline: number): Promise<number> {
-    const stream = await this.client.leaseClient.leaseKeepAlive({ deadline: new Date(deadline) });
+    const stream = await this.leaseConnection.leaseClient.leaseKeepAlive({ deadline: new Date(deadline) });
     try {
       const res = await new Promise<{ TTL: string }>((resolve, reject) => {
         stream.on('data', resolve);
@@ -106,7 +114,10 @@ export class EtcdCoordination implements CoordinationPort {
   }
 
   private async revoke(leaseId: LeaseId): Promise<void> {
-    await this.count('lease_revoke', this.client.leaseClient.leaseRevoke({ ID: leaseId }, this.opts()));
+    await this.count(
+      'lease_revoke',
+      this.leaseConnection.leaseClient.leaseRevoke({ ID: leaseId }, this.opts()),
+    );
   }
 
   private async campaign(key: string, holder: string, leaseId: LeaseId): Promise<LockState> {
