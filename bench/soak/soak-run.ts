@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import type { Backend } from '../../test/lab/backend.js';
 import { type EtcdCluster, startEtcdCluster } from '../../test/lab/etcd-cluster.js';
 import { InvariantChecker, type Violation } from '../../test/lab/invariants.js';
@@ -67,6 +68,8 @@ export interface SoakReport {
   agentErrorLines: Record<string, number>;
   notConverged: number;
   setupMs: number;
+  /** The machine's 1-minute load average (2 cores, shared), sampled every 10 s. */
+  load: { min: number; mean: number; max: number };
 }
 
 /** A small deterministic PRNG (mulberry32), so a soak can be replayed with its seed. */
@@ -153,6 +156,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const between = (min: number, max: number) => Math.round(min + random() * (max - min));
   const started = Date.now();
+  const loads: number[] = [];
+  const loadTimer = setInterval(() => loads.push(loadavg()[0] ?? 0), 10_000);
   const vips = Array.from({ length: vipCount }, (_, i) => soakVip(i));
   const probedCount = Math.min(options.probed ?? 12, vipCount);
   const probed = Array.from({ length: probedCount }, (_, i) =>
@@ -348,8 +353,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       agentErrorLines: Object.fromEntries(agents.map((a) => [a.name, a.errorLines])),
       notConverged,
       setupMs,
+      load: {
+        min: Math.min(...loads),
+        mean: Math.round((loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)) * 10) / 10,
+        max: Math.max(...loads),
+      },
     };
   } finally {
+    clearInterval(loadTimer);
     for (const agent of agents) agent.closeLog();
     await checker?.stop();
     await probe?.stop().catch(() => undefined);
@@ -376,6 +387,7 @@ export function soakMarkdown(report: SoakReport, revision?: string): string {
     `| invariant violations | ${report.violations.length} (${report.invariantSamples} samples of every host's addresses) |`,
     `| endpoints lost | ${report.endpointsLost} (${report.endpointChecks} checks of every agent's endpoint list) |`,
     `| faults not converged within 60 s | ${report.notConverged} |`,
+    `| machine load (1-min average, 2 cores, shared with other work) | mean ${report.load.mean}, min ${report.load.min}, max ${report.load.max} |`,
     `| agent RSS at start (MB) | ${Object.entries(report.rssStartMb)
       .map(([h, mb]) => `${h} ${mb}`)
       .join(', ')} |`,
