@@ -41,6 +41,8 @@ export function provideVipMachine(deps: VipActorDeps) {
     locks: deps.locks,
     watcher: deps.watcher,
     address: deps.address,
+    announcer: deps.announcer,
+    clock,
     logger,
     handoverTimeoutMs: s.handoverTimeoutMs,
   };

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { FakeAnnouncer } from '../../fakes/fake-network.js';
+import { type SimHost, simCluster } from '../../support/sim-cluster.js';
+
+const IP = '10.0.0.10/32';
+
+async function twoHosts() {
+  const sim = simCluster(['h1', 'h2']);
+  // A neighbour on the segment: its entry for the VIP holds the MAC of the last announcement.
+  const neighbour = { mac: undefined as string | undefined };
+  new FakeAnnouncer('02:00:00:00:00:99', sim.segment).watchConflicts(IP, ({ mac }) => {
+    neighbour.mac = mac;
+  });
+  for (const host of sim.hosts) await host.agent.start();
+  for (const host of sim.hosts) {
+    await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
+  }
+  await sim.advance(4500);
+  const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED') as SimHost;
+  const successor = sim.hosts.find((h) => h !== holder) as SimHost;
+  const macs = new Map(sim.hosts.map((h) => [h.announcer.mac, h]));
+  /** Advances time, collecting the moments the neighbour pointed at a host without the VIP. */
+  const step = async (ms: number, dangling: number[]) => {
+    for (let t = 0; t < ms; t += 10) {
+      await sim.advance(10);
+      const pointed = neighbour.mac === undefined ? undefined : macs.get(neighbour.mac);
+      if (pointed && !pointed.addresses.bound.has(IP)) dangling.push(sim.clock.now());
+    }
+  };
+  return { sim, holder, successor, neighbour, step };
+}
+
+describe('graceful stop: make-before-break on the wire', () => {
+  it('keeps the VIP until the successor has bound and announced it, even when binding is slow', async () => {
+    const { sim, holder, successor, neighbour, step } = await twoHosts();
+    expect(neighbour.mac).toBe(holder.announcer.mac);
+    // The successor's `ip addr` takes half a second (a loaded machine).
+    const add = successor.addresses.add.bind(successor.addresses);
+    successor.addresses.add = async (cidr) => {
+      await new Promise((resolve) => sim.clock.setTimeout(resolve, 500));
+      await add(cidr);
+    };
+
+    const dangling: number[] = [];
+    const stopping = holder.agent.shutdown({ hold: false, deadlineMs: 5000 });
+    await step(1000, dangling);
+    await stopping;
+
+    expect(dangling).toEqual([]);
+    expect(neighbour.mac).toBe(successor.announcer.mac);
+    expect(sim.holders(IP)).toEqual([successor.name]);
+    expect(sim.journal.slice(-2)).toEqual([`${successor.name} add ${IP}`, `${holder.name} remove ${IP}`]);
+  });
+
+  it('unbinds after the handover timeout when no announcement from the successor arrives', async () => {
+    const { sim, holder, successor, step } = await twoHosts();
+    successor.announcer.muted = true;
+    const stoppedAt = sim.clock.now();
+    const stopping = holder.agent.shutdown({ hold: false, deadlineMs: 5000 });
+    let removedAt = 0;
+    while (holder.addresses.bound.has(IP)) {
+      await step(10, []);
+      removedAt = sim.clock.now();
+    }
+    await stopping;
+    expect(removedAt - stoppedAt).toBeGreaterThanOrEqual(1900);
+    expect(removedAt - stoppedAt).toBeLessThanOrEqual(2100);
+    expect(sim.holders(IP)).toEqual([successor.name]);
+  });
+});
