@@ -90,7 +90,7 @@ export function renderMarkdown(results: BenchResults): string {
       table(
         [
           'VIPs',
-          'create all (ms)',
+          'create all (ms, retried)',
           'one holder each (ms)',
           'RSS per agent (MB)',
           'RSS with frame worker (MB)',
@@ -105,7 +105,7 @@ export function renderMarkdown(results: BenchResults): string {
           const max = (f: (a: (typeof s.agentUsage)[number]) => number) => Math.max(...s.agentUsage.map(f));
           return [
             String(s.vips),
-            String(s.createMs),
+            `${s.createMs} (${s.createRetries})`,
             String(s.convergeMs),
             n1(max((a) => a.rssMb)),
             n1(max((a) => a.rssTreeMb)),

@@ -1,5 +1,6 @@
 import type { LabAgent } from '../test/lab/agents.js';
 import { createLab } from '../test/lab/lab.js';
+import { createVipWithRetry } from './create-vip.js';
 import { type EtcdRequestCount, etcdRequests, requestRate } from './etcd-requests.js';
 import { holderCounts, kernelHolders } from './kernel-holders.js';
 import { startLabAgents } from './lab-agents.js';
@@ -37,6 +38,8 @@ export interface ScaleResult {
   agents: number;
   /** All creates through the API (every VIP on every agent). */
   createMs: number;
+  /** Creates answered with a 5xx and retried (the agent could not reach etcd in time). */
+  createRetries: number;
   /** From the first create until every VIP had exactly one holder (kernel view). */
   convergeMs: number;
   agentUsage: AgentUsage[];
@@ -84,13 +87,16 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const load1 = loadAverage();
 
     const started = performance.now();
-    await Promise.all(
+    const retries = await Promise.all(
       agents.map((agent) =>
-        mapPool(vips, options.createConcurrency ?? 2, (vip) => agent.createVip(vip).then(() => undefined)),
+        mapPool(vips, options.createConcurrency ?? 2, (vip) => createVipWithRetry(agent, vip)),
       ),
     );
     const createMs = performance.now() - started;
-    log(`scale ${n}: ${n * agents.length} endpoints created in ${createMs.toFixed(0)} ms`);
+    const createRetries = retries.flat().reduce((a, b) => a + b, 0);
+    log(
+      `scale ${n}: ${n * agents.length} endpoints created in ${createMs.toFixed(0)} ms (${createRetries} retried)`,
+    );
     let last = { single: 0, multiple: 0, none: n };
     await waitFor(
       async () => {
@@ -134,6 +140,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       vips: n,
       agents: agents.length,
       createMs: Math.round(createMs),
+      createRetries,
       convergeMs: Math.round(convergeMs),
       agentUsage,
       etcdIdle,
