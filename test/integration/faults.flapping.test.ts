@@ -50,7 +50,9 @@ describe.skipIf(!isRoot)('faults: flapping backend (root)', { timeout: 150_000 }
     const changes = lab.checker.changes(lab.address, startedAt);
     const failovers = changes.filter((c) => c.holders.length === 1).length;
     const failing = lab.transitions('a').filter((t) => t.time >= startedAt && t.to === 'FAILING').length;
-    const failed = (lab.probe as NonNullable<typeof lab.probe>).samples.filter((s) => s.at >= startedAt && !s.ok);
+    const failed = (lab.probe as NonNullable<typeof lab.probe>).samples.filter(
+      (s) => s.at >= startedAt && !s.ok,
+    );
     console.info(
       `backend of a flapped ${flips} times in ${Math.round((Date.now() - startedAt) / 1000)} s: ${failovers} failovers ` +
         `(holders ${changes.map((c) => c.holders.join('+') || 'none').join(' -> ') || 'a throughout'}), a went FAILING ${failing} times, ` +
