@@ -1,8 +1,10 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { onProcessExit } from '../test/lab/cleanup.js';
 import { LineCollector } from '../test/lab/line-collector.js';
 import { exited } from '../test/lab/processes.js';
 import { freePort, startEtcd } from '../test/support/etcd-server.js';
 import { type LinkdRuntime, linkdCommand } from './linkd-build.js';
+import { MB, procUsage } from './proc-usage.js';
 import { scaleVips } from './scale.js';
 import { type Summary, summarize } from './stats.js';
 
@@ -22,6 +24,9 @@ export interface ApiLatencyResult {
   /** GET /endpoints/:id with every endpoint in place. */
   get: Summary;
   listBytes: number;
+  /** The agent's resident memory with every endpoint in place, and its CPU time for all of it. */
+  rssMb: number;
+  cpuSeconds: number;
 }
 
 /**
@@ -31,6 +36,7 @@ export interface ApiLatencyResult {
 export async function runApiLatency(options: ApiLatencyOptions): Promise<ApiLatencyResult> {
   const etcd = await startEtcd();
   let agent: ChildProcessWithoutNullStreams | undefined;
+  let unhook: (() => void) | undefined;
   try {
     const port = await freePort();
     agent = spawn(process.execPath, await linkdCommand(options.runtime), {
@@ -45,6 +51,8 @@ export async function runApiLatency(options: ApiLatencyOptions): Promise<ApiLate
       },
     });
     agent.stderr.resume();
+    const running = agent;
+    unhook = onProcessExit(() => running.kill('SIGKILL'));
     await new LineCollector(agent.stdout).waitFor(
       (line) => line.includes('"linkd started"'),
       60_000,
@@ -84,8 +92,10 @@ export async function runApiLatency(options: ApiLatencyOptions): Promise<ApiLate
       await one.text();
       get.push(performance.now() - started);
     }
+    const usage = agent.pid === undefined ? undefined : procUsage(agent.pid);
+    const rssMb = Math.round(((usage?.rssBytes ?? 0) / MB) * 10) / 10;
     options.log(
-      `api: list of ${ids.length}, median ${summarize(list).median.toFixed(1)} ms, ${listBytes} bytes`,
+      `api: list of ${ids.length}, median ${summarize(list).median.toFixed(1)} ms, ${listBytes} bytes; agent RSS ${rssMb} MB`,
     );
     return {
       endpoints: ids.length,
@@ -93,8 +103,11 @@ export async function runApiLatency(options: ApiLatencyOptions): Promise<ApiLate
       list: summarize(list),
       get: summarize(get),
       listBytes,
+      rssMb,
+      cpuSeconds: Math.round((usage?.cpuSeconds ?? 0) * 100) / 100,
     };
   } finally {
+    unhook?.();
     if (agent && agent.exitCode === null && agent.signalCode === null) {
       const done = exited(agent);
       agent.kill('SIGKILL');

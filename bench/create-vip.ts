@@ -7,7 +7,7 @@ import { sleep } from './wait.js';
  * pause; a 409 after a dropped connection means the first attempt got through. Resolves the number
  * of retries it took.
  */
-export async function createVipWithRetry(agent: LabAgent, ip: string, attempts = 6): Promise<number> {
+export async function createVipWithRetry(agent: LabAgent, ip: string, attempts = 10): Promise<number> {
   let dropped = false;
   for (let attempt = 0; ; attempt++) {
     let status: number;
@@ -27,6 +27,6 @@ export async function createVipWithRetry(agent: LabAgent, ip: string, attempts =
     if (status === 201 || (status === 409 && dropped)) return attempt;
     if (status < 500 || attempt + 1 >= attempts)
       throw new Error(`create ${ip} on ${agent.hostname}: ${status} ${JSON.stringify(body)}`);
-    await sleep(500 * (attempt + 1));
+    await sleep(Math.min(3000, 500 * (attempt + 1)));
   }
 }

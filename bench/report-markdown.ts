@@ -146,6 +146,8 @@ export function renderMarkdown(results: BenchResults): string {
         ],
       ),
       '',
+      `The dry-run agent then had an RSS of ${api.rssMb} MB and had used ${api.cpuSeconds} s of CPU.`,
+      '',
     );
   }
 
