@@ -416,9 +416,27 @@ export function soakMarkdown(report: SoakReport, revision?: string): string {
     );
   }
   if (report.violations.length > 0) {
+    const groups = new Map<string, { n: number; longest: number }>();
+    for (const v of report.violations) {
+      const key = `${v.kind} | ${v.after ?? ''}`;
+      const group = groups.get(key) ?? { n: 0, longest: 0 };
+      group.n += 1;
+      group.longest = Math.max(group.longest, v.to - v.from);
+      groups.set(key, group);
+    }
     lines.push(
       '',
-      '## Violations',
+      '## Violations by the fault before them',
+      '',
+      'One violation is one VIP breaking one invariant for longer than 1.5 s outside the windows.',
+      '',
+      '| invariant | after | violations | longest (ms) |',
+      '|---|---|---|---|',
+      ...[...groups].map(([key, g]) => `| ${key} | ${g.n} | ${g.longest} |`),
+    );
+    lines.push(
+      '',
+      '## Violations (first 50)',
       '',
       '| kind | VIP | from | ms | holders | after |',
       '|---|---|---|---|---|---|',
