@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { commandThread, type Exec, ExecFailure } from './exec-thread.js';
 import { NetError } from './net-error.js';
 
 /**
@@ -19,42 +19,39 @@ export class IpCommandError extends NetError {
   }
 }
 
-interface ExecFailure extends Error {
-  code?: number | string;
-  killed?: boolean;
-  signal?: string | null;
-}
-
 /**
  * `ip` through execFile, never a shell, so a CIDR or interface name is never interpreted. A
  * deadline bounds each call: a wedged netlink request must not stall the VIP's actor for ever.
+ * By default the processes start from a worker thread (see `ExecThread`), never from the event
+ * loop that renews the lease.
  */
-export function createIpRunner(options: { timeoutMs?: number; binary?: string } = {}): IpRunner {
+export function createIpRunner(options: { timeoutMs?: number; binary?: string; exec?: Exec } = {}): IpRunner {
   const timeout = options.timeoutMs ?? 5000;
   const binary = options.binary ?? 'ip';
-  return (args, input) =>
-    new Promise((resolve, reject) => {
-      // LC_ALL=C: the "already absent" check matches iproute2's English messages.
-      const env = { ...process.env, LC_ALL: 'C' };
-      const child = execFile(
-        binary,
-        [...args],
-        { timeout, env, maxBuffer: 16 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          if (!error) return resolve(stdout);
-          const failure = error as ExecFailure;
-          const detail =
-            failure.code === 'ENOENT'
-              ? `the \`${binary}\` command was not found: install iproute2`
-              : failure.killed
-                ? `no answer within ${timeout} ms (killed by ${failure.signal ?? 'timeout'})`
-                : stderr;
-          reject(new IpCommandError(args, detail, failure.code, { cause: error }));
-        },
-      );
-      child.stdin?.on('error', () => {}); // EPIPE if ip exits early: its exit code tells
-      child.stdin?.end(input ?? '');
-    });
+  const exec = options.exec ?? commandThread.exec;
+  return async (args, input) => {
+    // LC_ALL=C: the "already absent" check matches iproute2's English messages.
+    const env = { ...process.env, LC_ALL: 'C' };
+    try {
+      const { stdout } = await exec({
+        file: binary,
+        args,
+        timeoutMs: timeout,
+        env,
+        ...(input === undefined ? {} : { input }),
+      });
+      return stdout;
+    } catch (error) {
+      const failure = error instanceof ExecFailure ? error : undefined;
+      const detail =
+        failure?.code === 'ENOENT'
+          ? `the \`${binary}\` command was not found: install iproute2`
+          : failure?.killed
+            ? `no answer within ${timeout} ms (killed by ${failure.signal ?? 'timeout'})`
+            : (failure?.stderr ?? String(error));
+      throw new IpCommandError(args, detail, failure?.code, { cause: error });
+    }
+  };
 }
 
 export const runIp: IpRunner = createIpRunner();
