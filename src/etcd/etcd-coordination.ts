@@ -9,6 +9,7 @@ import type {
   WatchHandlers,
 } from '../ports/coordination.js';
 import { type EtcdConnection, toEtcd3Options } from './etcd-options.js';
+import { PutBatcher, type PutRequest } from './put-batcher.js';
 import { retryWithinDeadline } from './retry-within-deadline.js';
 
 /**
@@ -28,6 +29,10 @@ export class EtcdCoordination implements CoordinationPort {
   readonly kv: KvPort;
   /** Counts calls by kind, for the idle-load measurements and metrics. */
   readonly calls = new Map<string, number>();
+  readonly #puts = new PutBatcher({
+    single: (put) => this.putOne(put),
+    many: (puts) => this.putMany(puts),
+  });
 
   constructor(private readonly conn: EtcdConnection) {
     this.client = new Etcd3(toEtcd3Options(conn));
@@ -46,10 +51,7 @@ export class EtcdCoordination implements CoordinationPort {
     this.kv = {
       get: (key) =>
         this.count('get', this.client.get(key).options(this.opts()).string()).then((v) => v ?? undefined),
-      put: async (key, value, leaseId) => {
-        const put = this.client.put(key).value(value).options(this.opts());
-        await this.count('put', leaseId ? put.lease(leaseId).exec() : put.exec());
-      },
+      put: (key, value, leaseId) => this.#puts.put({ key, value, leaseId }),
       delete: async (key) => {
         await this.count('delete', this.client.delete().key(key).options(this.opts()).exec());
       },
@@ -70,6 +72,23 @@ export class EtcdCoordination implements CoordinationPort {
 
   private opts() {
     return { deadline: new Date(Date.now() + this.conn.callTimeoutMs) };
+  }
+
+  private async putOne({ key, value, leaseId }: PutRequest): Promise<void> {
+    const put = this.client.put(key).value(value).options(this.opts());
+    await this.count('put', leaseId ? put.lease(leaseId).exec() : put.exec());
+  }
+
+  /** Puts that queued up together, as one transaction with no condition. */
+  private async putMany(puts: PutRequest[]): Promise<void> {
+    const success = puts.map(({ key, value, leaseId }) => ({
+      request_put: {
+        key: Buffer.from(key),
+        value: Buffer.from(value),
+        ...(leaseId ? { lease: leaseId } : {}),
+      },
+    }));
+    await this.count('put_batch', this.client.kv.txn({ compare: [], success, failure: [] }, this.opts()));
   }
 
   private count<T>(kind: string, call: Promise<T>): Promise<T> {

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EtcdCoordination } from '../../src/etcd/etcd-coordination.js';
+import { type EtcdServer, startEtcd } from '../support/etcd-server.js';
+
+let etcd: EtcdServer;
+let coordination: EtcdCoordination;
+beforeAll(async () => {
+  etcd = await startEtcd();
+  coordination = new EtcdCoordination({ endpoints: [etcd.url], callTimeoutMs: 5000 });
+});
+afterAll(async () => {
+  await coordination?.close();
+  await etcd?.destroy();
+});
+
+describe('puts grouped into transactions, real etcd', () => {
+  it('stores every put of a burst, bound to its lease, in a few calls', async () => {
+    const lease = await coordination.lease.grant(30);
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => coordination.kv.put(`/batch/k${i}`, String(i), lease)),
+    );
+    await coordination.kv.put('/batch/unleased', 'x');
+    const stored = await coordination.kv.list('/batch/');
+    expect(stored.size).toBe(301);
+    expect(stored.get('/batch/k299')).toBe('299');
+    const calls = (coordination.calls.get('put') ?? 0) + (coordination.calls.get('put_batch') ?? 0);
+    expect(coordination.calls.get('put_batch')).toBeGreaterThan(0);
+    expect(calls).toBeLessThan(20);
+
+    await coordination.lease.revoke(lease);
+    expect([...(await coordination.kv.list('/batch/')).keys()]).toEqual(['/batch/unleased']);
+  });
+
+  it('fails only the puts whose lease is gone', async () => {
+    const live = await coordination.lease.grant(30);
+    const gone = await coordination.lease.grant(30);
+    await coordination.lease.revoke(gone);
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        coordination.kv.put(`/mixed/k${i}`, String(i), i === 20 ? gone : live),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect((results[20] as PromiseRejectedResult).reason).toBeDefined();
+    expect((await coordination.kv.list('/mixed/')).size).toBe(39);
+  });
+});
