@@ -12,8 +12,15 @@ import { waitFor } from './wait.js';
 
 export const SCENARIOS = ['crash', 'graceful', 'backend'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
-export const TOOLS = ['link', 'keepalived'] as const;
+/**
+ * `link-ttl3` is LinK with its lease tuned for crash detection (TTL 3 s, keepalive 1 s): the
+ * lease TTL bounds how fast a crash is seen, as 3 advert intervals do for VRRP.
+ */
+export const TOOLS = ['link', 'keepalived', 'link-ttl3'] as const;
 export type ToolName = (typeof TOOLS)[number];
+
+/** Scenarios a tool variant runs: the tuned lease changes only what a crash looks like. */
+const TOOL_SCENARIOS: Partial<Record<ToolName, readonly Scenario[]>> = { 'link-ttl3': ['crash'] };
 
 export const SCENARIO_LABELS: Record<Scenario, string> = {
   crash: 'host crash (eth0 down + SIGKILL)',
@@ -71,6 +78,9 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRes
   const timeoutMs = options.probeTimeoutMs ?? 100;
   const result: FailoverResult = { runs: [], settings: {}, probe: { everyMs, timeoutMs } };
   for (const toolName of options.tools) {
+    const allowed = TOOL_SCENARIOS[toolName];
+    const scenarios = options.scenarios.filter((s) => !allowed || allowed.includes(s));
+    if (scenarios.length === 0) continue;
     const lab = await createLab({ hosts: 3, client: true, prefix: 'lkb' });
     let tool: FailoverTool | undefined;
     let loop: ProbeLoop | undefined;
@@ -79,10 +89,17 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRes
       const backends = new Map<string, Backend>();
       for (const host of lab.hosts)
         backends.set(host.name, await lab.startBackend(host, { port: BACKEND_PORT }));
-      if (toolName === 'link') {
+      if (toolName === 'link' || toolName === 'link-ttl3') {
         const etcd = await lab.startEtcd();
         const agentLab = options.runtime === 'compiled' ? compiledLab(lab, await buildLinkd()) : lab;
-        tool = new LinkTool(agentLab, { etcd: etcd.endpoints, vip, backendPort: BACKEND_PORT });
+        tool = new LinkTool(agentLab, {
+          etcd: etcd.endpoints,
+          vip,
+          backendPort: BACKEND_PORT,
+          ...(toolName === 'link-ttl3'
+            ? { name: 'LinK (TTL 3 s)', lease: { ttlSeconds: 3, keepaliveSeconds: 1 } }
+            : {}),
+        });
       } else {
         tool = new KeepalivedTool(lab, { vip, backendPort: BACKEND_PORT });
       }
@@ -90,7 +107,7 @@ export async function runFailover(options: FailoverOptions): Promise<FailoverRes
       await tool.start();
       loop = await lab.probeLoop('client', vip.split('/')[0] as string, BACKEND_PORT, everyMs, { timeoutMs });
       const run = { lab, tool, loop, vip, backends, options };
-      for (const scenario of options.scenarios) {
+      for (const scenario of scenarios) {
         for (let repeat = 1; repeat <= options.repeats; repeat++) {
           const measured = await failoverOnce(run, scenario, repeat);
           result.runs.push(measured);

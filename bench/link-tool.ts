@@ -9,6 +9,10 @@ export interface LinkToolOptions {
   vip: string;
   /** The backend each host's health check probes on 127.0.0.1. */
   backendPort: number;
+  /** A name for the results when the lease is tuned, e.g. `LinK (TTL 3 s)`. */
+  name?: string;
+  /** Lease timing other than LinK's defaults (TTL 6 s, keepalive 3 s). */
+  lease?: { ttlSeconds: number; keepaliveSeconds: number };
 }
 
 /**
@@ -25,8 +29,9 @@ export const LINK_FAILOVER_ENV = {
 
 /** Real linkd processes, one per host, the VIP created on each through its API. */
 export class LinkTool implements FailoverTool {
-  readonly name = 'LinK';
+  readonly name: string;
   readonly settings: Record<string, string>;
+  private readonly env: Record<string, string>;
   private agents = new Map<string, LabAgent>();
   private readonly running = new Set<string>();
 
@@ -34,16 +39,26 @@ export class LinkTool implements FailoverTool {
     private readonly lab: Lab,
     private readonly options: LinkToolOptions,
   ) {
-    this.settings = {
+    this.name = options.name ?? 'LinK';
+    const lease = options.lease;
+    this.env = {
       ...LINK_FAILOVER_ENV,
-      LINK_LEASE_TTL: '6 (default)',
-      LINK_KEEPALIVE_INTERVAL: '3 (default)',
+      ...(lease
+        ? {
+            LINK_LEASE_TTL: String(lease.ttlSeconds),
+            LINK_KEEPALIVE_INTERVAL: String(lease.keepaliveSeconds),
+          }
+        : {}),
+    };
+    this.settings = {
+      ...this.env,
+      ...(lease ? {} : { LINK_LEASE_TTL: '6 (default)', LINK_KEEPALIVE_INTERVAL: '3 (default)' }),
       check: `TCP 127.0.0.1:${options.backendPort}`,
     };
   }
 
   async start(): Promise<void> {
-    const agents = await startLabAgents(this.lab, { etcd: this.options.etcd, env: { ...LINK_FAILOVER_ENV } });
+    const agents = await startLabAgents(this.lab, { etcd: this.options.etcd, env: this.env });
     this.agents = new Map(agents.map((agent) => [agent.hostname, agent]));
     for (const agent of agents) {
       this.running.add(agent.hostname);

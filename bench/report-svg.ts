@@ -2,7 +2,11 @@ import { SCENARIOS } from './failover.js';
 import type { BenchResults } from './results.js';
 import { type BarChart, svgDocument } from './svg-bar-chart.js';
 
-const COLORS: Record<string, string> = { LinK: '#2f7ed8', keepalived: '#f28f43' };
+const COLORS: Record<string, string> = {
+  LinK: '#2f7ed8',
+  keepalived: '#f28f43',
+  'LinK (TTL 3 s)': '#8085e9',
+};
 
 /** The failover outages side by side, and the scale figures, as one SVG. */
 export function renderSvg(results: BenchResults): string {

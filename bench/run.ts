@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     process.stdout.write(
-      'npm run bench -- [--only failover,scale,api] [--tools link,keepalived] [--scenarios crash,graceful,backend]\n' +
+      'npm run bench -- [--only failover,scale,api] [--tools link,keepalived,link-ttl3] [--scenarios crash,graceful,backend]\n' +
         '                 [--repeats N] [--scale 1,100,1000] [--api N] [--runtime compiled|tsx] [--out DIR] [--quick]\n',
     );
     return;
