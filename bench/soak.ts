@@ -1,6 +1,7 @@
 /**
- * `npm run soak -- --minutes N [--vips N] [--seed N] [--out FILE]`: the soak of bench/soak/, with
- * a Markdown report on stdout (and in FILE) and the raw numbers next to it as JSON. Needs root.
+ * `npm run soak -- --minutes N [--vips N] [--seed N] [--out FILE] [--runtime compiled|tsx]`: the
+ * soak of bench/soak/, with a Markdown report on stdout (and in FILE) and the raw numbers next to it
+ * as JSON. linkd runs compiled by default, as operators run it. Needs root.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     out: { type: 'string' },
     'log-dir': { type: 'string' },
+    runtime: { type: 'string', default: 'compiled' },
   },
 });
 if (process.getuid?.() !== 0) {
@@ -27,15 +29,13 @@ if (!(minutes > 0) || !(vips > 0)) {
   console.error('soak: --minutes and --vips take positive numbers');
   process.exit(2);
 }
+const runtime = values.runtime;
+if (runtime !== 'compiled' && runtime !== 'tsx') {
+  console.error('soak: --runtime takes compiled or tsx');
+  process.exit(2);
+}
 if (values['log-dir']) mkdirSync(values['log-dir'], { recursive: true });
-const t0 = Date.now();
-const report = await runSoak({
-  minutes,
-  vips,
-  ...(values.seed ? { seed: Number(values.seed) } : {}),
-  ...(values['log-dir'] ? { logDir: values['log-dir'] } : {}),
-  log: (line) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${line}`),
-});
+// The revision that runs, read before the run: work on the tree during a long soak must not relabel it.
 const git = (args: string[]) => {
   try {
     return execFileSync('git', args, { encoding: 'utf8' }).trim();
@@ -46,7 +46,17 @@ const git = (args: string[]) => {
 const dirty = git(['status', '--porcelain', '--untracked-files=no', 'src'])
   ? ' (src/ with uncommitted changes)'
   : '';
-const markdown = soakMarkdown(report, `${git(['rev-parse', '--short', 'HEAD'])}${dirty}`);
+const revision = `${git(['rev-parse', '--short', 'HEAD'])}${dirty}`;
+const t0 = Date.now();
+const report = await runSoak({
+  minutes,
+  vips,
+  ...(values.seed ? { seed: Number(values.seed) } : {}),
+  ...(values['log-dir'] ? { logDir: values['log-dir'] } : {}),
+  runtime,
+  log: (line) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${line}`),
+});
+const markdown = soakMarkdown(report, revision);
 console.log(`\n${markdown}`);
 if (values.out) {
   mkdirSync(dirname(values.out), { recursive: true });

@@ -4,6 +4,7 @@ import { type EtcdCluster, startEtcdCluster } from '../../test/lab/etcd-cluster.
 import { InvariantChecker, type Violation } from '../../test/lab/invariants.js';
 import { createLab, type Lab } from '../../test/lab/lab.js';
 import { type MultiProbe, startMultiProbe } from '../../test/lab/multi-probe.js';
+import { buildLinkd, compiledLab, type LinkdRuntime } from '../linkd-build.js';
 import { SoakAgent } from './soak-agent.js';
 
 export type FaultType = 'agent-kill' | 'backend-stop' | 'etcd-member-restart' | 'partition';
@@ -24,6 +25,8 @@ export interface SoakOptions {
   log?: (line: string) => void;
   /** Keeps every agent's log there (`a.log`, ...). */
   logDir?: string;
+  /** How linkd runs (default `tsx`, from source). A compiled build is a snapshot of src/ taken at the start. */
+  runtime?: LinkdRuntime;
 }
 
 export interface FaultRecord {
@@ -49,6 +52,7 @@ export interface OutageStats {
 export interface SoakReport {
   minutes: number;
   vips: number;
+  runtime: LinkdRuntime;
   agents: number;
   etcdMembers: number;
   probed: number;
@@ -176,9 +180,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const etcd: EtcdCluster = await startEtcdCluster(lab, { size: 3 });
     const backends = new Map<string, Backend | undefined>();
     for (const host of lab.hosts) backends.set(host.name, await lab.startBackend(host, { port: PORT }));
+    const agentLab = options.runtime === 'compiled' ? compiledLab(lab, await buildLinkd()) : lab;
     for (const host of lab.hosts) {
       agents.push(
-        new SoakAgent(lab, host, { LINK_ETCD: etcd.endpoints.join(','), ...AGENT_ENV }, options.logDir),
+        new SoakAgent(agentLab, host, { LINK_ETCD: etcd.endpoints.join(','), ...AGENT_ENV }, options.logDir),
       );
     }
     await Promise.all(agents.map((agent) => agent.start()));
@@ -334,6 +339,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     return {
       minutes: options.minutes,
       vips: vipCount,
+      runtime: options.runtime ?? 'tsx',
       agents: agents.length,
       etcdMembers: etcd.members.length,
       probed: probed.length,
@@ -374,7 +380,7 @@ export function soakMarkdown(report: SoakReport, revision?: string): string {
     `# Soak: ${report.minutes} minutes, ${report.agents} agents, ${report.vips} VIPs`,
     '',
     `Started ${report.startedAt}, ran ${report.durationS} s (setup ${Math.round(report.setupMs / 1000)} s), seed ${report.seed}${revision ? `, code ${revision}` : ''}.`,
-    `${report.agents} linkd agents in network namespaces, a ${report.etcdMembers}-member etcd cluster in the lab, ` +
+    `${report.agents} linkd agents (${report.runtime === 'compiled' ? 'compiled' : 'from source via tsx'}) in network namespaces, a ${report.etcdMembers}-member etcd cluster in the lab, ` +
       `${report.vips} VIPs with a TCP health check on each host's backend (interval 5 s, fall 2, rise 2), ` +
       `lease TTL 6 s, keepalive 3 s; a client probes ${report.probed} of the VIPs every 50 ms.`,
     'One fault at a time, repaired, then the soak waits until every VIP has one holder again.',
@@ -387,7 +393,7 @@ export function soakMarkdown(report: SoakReport, revision?: string): string {
     `| invariant violations | ${report.violations.length} (${report.invariantSamples} samples of every host's addresses) |`,
     `| endpoints lost | ${report.endpointsLost} (${report.endpointChecks} checks of every agent's endpoint list) |`,
     `| faults not converged within 60 s | ${report.notConverged} |`,
-    `| machine load (1-min average, 2 cores, shared with other work) | mean ${report.load.mean}, min ${report.load.min}, max ${report.load.max} |`,
+    `| machine load (1-min average, 2 cores) | mean ${report.load.mean}, min ${report.load.min}, max ${report.load.max} |`,
     `| agent RSS at start (MB) | ${Object.entries(report.rssStartMb)
       .map(([h, mb]) => `${h} ${mb}`)
       .join(', ')} |`,
