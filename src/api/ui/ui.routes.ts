@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
-import type { AgentService, TransitionRecord } from '../../agent/agent-service.js';
+import type { AgentService } from '../../agent/agent-service.js';
+import { streamTransitions } from '../transition-stream.js';
 import { readChart } from './statechart/chart.js';
 import { renderSvg } from './statechart/render-svg.js';
 import type { DotOptions } from './statechart/to-dot.js';
@@ -123,42 +123,7 @@ export function createUiRoutes(deps: UiDeps): Hono {
     }
   });
 
-  app.get('/events', (c) =>
-    streamSSE(c, async (stream) => {
-      // Listeners are synchronous and writes are not: chain them so events keep their order.
-      let pending = Promise.resolve();
-      let seq = 0;
-      const send = (record: TransitionRecord) => {
-        const message = { event: 'transition', id: String(++seq), data: JSON.stringify(record) };
-        pending = pending.then(() => stream.writeSSE(message)).catch(() => {});
-      };
-      await stream.writeSSE({
-        event: 'ready',
-        data: JSON.stringify({ hostname: agent.hostname }),
-        retry: 2000,
-      });
-      const unsubscribe = agent.onTransition(send);
-      let wake: (() => void) | undefined;
-      stream.onAbort(() => {
-        unsubscribe();
-        wake?.();
-      });
-      try {
-        while (!stream.aborted && !stream.closed) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, heartbeatMs);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          if (!stream.aborted) await pending.then(() => stream.write(': keepalive\n\n')).catch(() => {});
-        }
-      } finally {
-        unsubscribe();
-      }
-    }),
-  );
+  app.get('/events', (c) => streamTransitions(c, agent, { heartbeatMs, maxQueued: 1000, retryMs: 2000 }));
 
   return app;
 }

@@ -250,6 +250,27 @@ describe('GET /ui/events', () => {
     while (!text.includes(': keepalive')) text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
   });
+
+  it('answers HEAD without subscribing', async () => {
+    const { agent, app } = setup();
+    const response = await app.request('/ui/events', { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(agent.listenerCount).toBe(0);
+  });
+
+  it('drops a page that stops reading instead of queueing without end', async () => {
+    const { agent, app } = setup();
+    const view = agent.add('10.0.0.10/32');
+    const response = await app.request('/ui/events');
+    const reader = response.body!.getReader();
+    await reader.read();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(agent.listenerCount).toBe(1);
+    for (let i = 0; i < 1100; i++) agent.transition(view.id, i % 2 ? 'STANDBY' : 'ACTIVATED', 'elected', '');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(agent.listenerCount).toBe(0);
+  });
 });
 
 describe('mounted in the API', () => {
