@@ -37,27 +37,37 @@ export function createElectionActor(deps: ElectionDeps) {
     let stopped = false;
     let inFlight = false;
     let again = false;
-    let faulted = false;
+    // After an etcd fault or our own yield, neighbours may follow another announcement than the
+    // lock's: the next `elected` asks to announce again, the next `demoted` to keep the VIP until
+    // the holder has announced it.
+    let unsettled = false;
     let yieldUntil = 0;
     let retryTimer: unknown;
 
     const ours = (lock: LockState) => lock.leaseId === deps.hostLease.inForce?.leaseId;
 
     const report = (lock: LockState) => {
+      // Our lock seen while yielding is the release still in flight: the retry after the yield decides.
+      if (ours(lock) && deps.clock.now() < yieldUntil) return;
       if (ours(lock)) {
-        send({ type: 'elected', holder: lock.holder, revision: lock.revision, reannounce: faulted });
-        faulted = false;
+        // Winning again after a yield that nobody took: assert the VIP again (and defend it).
+        send({
+          type: 'elected',
+          holder: lock.holder,
+          revision: lock.revision,
+          reannounce: unsettled,
+        });
       } else {
-        // After a fault we may have bound the VIP too (activate policy) and neighbours may follow
-        // our announcements: the holder re-announces only once it sees etcd again, maybe later.
+        // After a fault we may have bound the VIP too (activate policy): the holder re-announces only
+        // once it sees etcd again, maybe later. After a yield the successor is still binding.
         send({
           type: 'demoted',
           holder: lock.holder,
           revision: lock.revision,
-          ...(faulted ? { awaitHolder: true } : {}),
+          ...(unsettled ? { awaitHolder: true } : {}),
         });
-        faulted = false;
       }
+      unsettled = false;
     };
 
     const retryLater = (ms: number) => {
@@ -108,7 +118,7 @@ export function createElectionActor(deps: ElectionDeps) {
           void campaign();
           break;
         case 'etcd.down':
-          faulted = true;
+          unsettled = true;
           send({ type: 'fault', reason: `etcd unreachable: ${event.reason}` });
           break;
         case 'lease.expiring':
@@ -122,6 +132,7 @@ export function createElectionActor(deps: ElectionDeps) {
       const lease = deps.hostLease.inForce;
       yieldUntil = deps.clock.now() + deps.yieldMs;
       if (!lease) return;
+      unsettled = true;
       deps.locks.release(key, lease.leaseId).then(
         (released) => log.info({ released }, 'lock released for an operator failover'),
         (error) => log.warn({ err: error }, 'could not release the lock for a failover'),
@@ -130,7 +141,7 @@ export function createElectionActor(deps: ElectionDeps) {
     });
 
     if (!deps.hostLease.etcdReachable) {
-      faulted = true;
+      unsettled = true;
       send({ type: 'fault', reason: 'etcd unreachable at start' });
     }
     void campaign();

@@ -38,6 +38,8 @@ export function createHolderActor(deps: HolderDeps) {
     let stopped = false;
     let bound = false;
     let lastDefence = Number.NEGATIVE_INFINITY;
+    // After an operator failover the successor's claim is the point, not a conflict to answer.
+    let yielded = false;
 
     const later = (ms: number, fn: () => void) => {
       const handle = deps.clock.setTimeout(() => {
@@ -106,14 +108,18 @@ export function createHolderActor(deps: HolderDeps) {
       deps.onConflict?.(ip, mac);
       send({ type: 'arp.conflict', mac });
       const now = deps.clock.now();
-      if (now - lastDefence >= deps.conflictHoldoffMs) {
+      if (!yielded && now - lastDefence >= deps.conflictHoldoffMs) {
         lastDefence = now;
         void announceOnce();
       }
     });
 
     receive((command) => {
-      if (command.type === 'reannounce' && bound) burst();
+      if (command.type === 'yield') yielded = true;
+      if (command.type === 'reannounce') {
+        yielded = false;
+        if (bound) burst();
+      }
     });
 
     void bind();

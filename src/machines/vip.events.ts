@@ -33,5 +33,8 @@ export type VipEventType = VipEvent['type'];
 /** Events the election actor receives from its parent. */
 export type ElectionCommand = { type: 'yield' };
 
-/** Events the holder actor receives from its parent. */
-export type HolderCommand = { type: 'reannounce' };
+/**
+ * Events the holder actor receives from its parent: announce again, or stop defending the VIP
+ * against other claims because an operator failover hands it to another host.
+ */
+export type HolderCommand = { type: 'reannounce' } | { type: 'yield' };

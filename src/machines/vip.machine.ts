@@ -116,6 +116,7 @@ export const vipMachine = setup({
     forwardChecks: sendTo('health', ({ event }) => event),
     yieldLock: sendTo('election', { type: 'yield' } satisfies ElectionCommand),
     reannounce: sendTo('holder', { type: 'reannounce' } satisfies HolderCommand),
+    stopDefending: sendTo('holder', { type: 'yield' } satisfies HolderCommand),
     recordStopMode: assign(({ event }) => (event.type === 'stop' ? { stopMode: event.mode } : {})),
     recordActorError: assign(({ event }) => ({
       lastNetError: `actor error: ${String((event as { error?: unknown }).error)}`,
@@ -206,7 +207,7 @@ export const vipMachine = setup({
                   { guard: 'asksReannounce', actions: ['recordLock', 'reannounce'] },
                   { actions: 'recordLock' },
                 ],
-                failover: { actions: 'yieldLock' },
+                failover: { actions: ['yieldLock', 'stopDefending'] },
                 'lease.expiring': { guard: 'releasesOnLeaseExpiry', target: 'STANDBY' },
               },
             },

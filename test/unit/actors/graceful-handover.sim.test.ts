@@ -68,3 +68,25 @@ describe('graceful stop: make-before-break on the wire', () => {
     expect(sim.holders(IP)).toEqual([successor.name]);
   });
 });
+
+describe('operator failover: make-before-break on the wire', () => {
+  it('the old holder keeps the VIP until the successor has bound and announced it', async () => {
+    const { sim, holder, successor, neighbour, step } = await twoHosts();
+    const add = successor.addresses.add.bind(successor.addresses);
+    successor.addresses.add = async (cidr) => {
+      await new Promise((resolve) => sim.clock.setTimeout(resolve, 500));
+      await add(cidr);
+    };
+
+    const dangling: number[] = [];
+    const moving = holder.agent.failover(holder.agent.list()[0]!.id);
+    await step(1500, dangling);
+    await moving;
+
+    expect(dangling).toEqual([]);
+    expect(neighbour.mac).toBe(successor.announcer.mac);
+    expect(sim.holders(IP)).toEqual([successor.name]);
+    expect(holder.agent.list()[0]?.status).toBe('STANDBY');
+    expect(sim.journal.slice(-2)).toEqual([`${successor.name} add ${IP}`, `${holder.name} remove ${IP}`]);
+  });
+});
