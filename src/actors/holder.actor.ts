@@ -1,6 +1,6 @@
 import { fromCallback } from 'xstate';
 import type { HolderCommand, VipEvent } from '../machines/vip.events.js';
-import type { AddressInput } from '../machines/vip.machine.js';
+import type { HolderInput } from '../machines/vip.machine.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
@@ -19,7 +19,10 @@ export interface HolderDeps {
   reconcileMs: number;
   /** Wait before retrying a failed bind. */
   retryMs: number;
-  /** Minimum time between two defences against the same conflicting station. */
+  /**
+   * Minimum time between two defences (RFC 5227's DEFEND_INTERVAL); a claim inside it is answered
+   * once it has passed, so the lock's holder always has the last word on the wire.
+   */
   conflictHoldoffMs: number;
   onAnnounced?: (ip: string) => void;
   onConflict?: (ip: string, mac: string) => void;
@@ -27,19 +30,24 @@ export interface HolderDeps {
 
 /**
  * Runs while ACTIVATED: binds the VIP, announces it in a burst, re-binds it if an operator or DHCP
- * removed it, and defends it when another station claims it. Leaving ACTIVATED stops it without
- * unbinding, so the next state decides (STANDBY unbinds, a hold-stop keeps the address).
+ * removed it, and defends it when another station claims it. Without the lock (bound by the fault
+ * policy, or yielded by an operator failover) it does not defend: another station's claim makes it
+ * go quiet, so neighbours stay with that station, until a `reannounce` says the lock is ours.
+ * Leaving ACTIVATED stops it without unbinding, so the next state decides (STANDBY unbinds, a
+ * hold-stop keeps the address).
  */
 export function createHolderActor(deps: HolderDeps) {
-  return fromCallback<HolderCommand, AddressInput>(({ input, sendBack, receive }) => {
+  return fromCallback<HolderCommand, HolderInput>(({ input, sendBack, receive }) => {
     const { ip } = input;
     const log = deps.logger.child({ ip });
     const timers = new Set<unknown>();
     let stopped = false;
     let bound = false;
     let lastDefence = Number.NEGATIVE_INFINITY;
-    // After an operator failover the successor's claim is the point, not a conflict to answer.
-    let yielded = false;
+    let defenceScheduled = false;
+    let defending = input.defend;
+    // Another station claimed the VIP while we were not defending: no more announcements.
+    let quiet = false;
 
     const later = (ms: number, fn: () => void) => {
       const handle = deps.clock.setTimeout(() => {
@@ -53,9 +61,11 @@ export function createHolderActor(deps: HolderDeps) {
     };
 
     const announceOnce = async () => {
+      if (quiet) return;
       try {
-        await deps.announcer.announce(ip);
+        // Noted before the frame leaves: a claim heard in answer comes after it and is the last word.
         deps.onAnnounced?.(ip);
+        await deps.announcer.announce(ip);
       } catch (error) {
         log.warn({ err: error }, 'gratuitous announcement failed');
         send({ type: 'net.error', detail: `announce ${ip}: ${errorText(error)}` });
@@ -103,21 +113,37 @@ export function createHolderActor(deps: HolderDeps) {
     };
     if (deps.arpRefreshMs > 0) later(deps.arpRefreshMs, refresh);
 
+    const defend = () => {
+      if (!defending || stopped) return;
+      lastDefence = deps.clock.now();
+      void announceOnce();
+    };
+
     const offConflicts = deps.announcer.watchConflicts(ip, ({ mac }) => {
-      log.warn({ mac }, 'another station claims the VIP');
       deps.onConflict?.(ip, mac);
       send({ type: 'arp.conflict', mac });
-      const now = deps.clock.now();
-      if (!yielded && now - lastDefence >= deps.conflictHoldoffMs) {
-        lastDefence = now;
-        void announceOnce();
+      if (!defending) {
+        if (!quiet) log.info({ mac }, 'another station claims the VIP; not holding the lock, going quiet');
+        quiet = true;
+        return;
+      }
+      log.warn({ mac }, 'another station claims the VIP');
+      const wait = lastDefence + deps.conflictHoldoffMs - deps.clock.now();
+      if (wait <= 0) defend();
+      else if (!defenceScheduled) {
+        defenceScheduled = true;
+        later(wait, () => {
+          defenceScheduled = false;
+          defend();
+        });
       }
     });
 
     receive((command) => {
-      if (command.type === 'yield') yielded = true;
+      if (command.type === 'yield') defending = false;
       if (command.type === 'reannounce') {
-        yielded = false;
+        defending = true;
+        quiet = false;
         if (bound) burst();
       }
     });

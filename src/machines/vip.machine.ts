@@ -40,6 +40,13 @@ export interface HealthInput {
 export interface AddressInput {
   ip: string;
 }
+export interface HolderInput extends AddressInput {
+  /**
+   * Whether this host holds the lock (entered on `elected`), so answers other stations' claims.
+   * Bound only by the fault policy, it gives way to a claim: most likely the lock's holder.
+   */
+  defend: boolean;
+}
 export interface UnbindInput extends AddressInput {
   /** Keep the address until another station announces it (bounded), if neighbours may point here. */
   awaitHolder: boolean;
@@ -70,7 +77,7 @@ export const vipMachine = setup({
     /** Probes every configured check; reports health_check_fail and health_check_success. */
     health: fromCallback<VipEvent, HealthInput>(() => {}),
     /** Binds the VIP, announces it, keeps it bound, and reports conflicts while ACTIVATED. */
-    holder: fromCallback<HolderCommand, AddressInput>(() => {}),
+    holder: fromCallback<HolderCommand, HolderInput>(() => {}),
     /** Unbinds the VIP, retrying until it is gone; after a fault, once the holder has announced it. */
     unbinder: fromCallback<VipEvent, UnbindInput>(() => {}),
     /** Deletes our lock key so another host takes over at once. */
@@ -198,7 +205,7 @@ export const vipMachine = setup({
               invoke: {
                 id: 'holder',
                 src: 'holder',
-                input: ({ context }) => ({ ip: context.endpoint.ip }),
+                input: ({ context, event }) => ({ ip: context.endpoint.ip, defend: event.type !== 'fault' }),
                 onError: { actions: 'recordActorError' },
               },
               on: {

@@ -40,6 +40,8 @@ export class FakeAnnouncer implements AnnouncerPort {
   readonly sent: string[] = [];
   /** When true, announcements are counted but never reach the segment (frames lost on the wire). */
   muted = false;
+  /** When true, other stations' announcements never reach this one (cut off the segment). */
+  deaf = false;
   private readonly conflictListeners = new Map<string, (c: Conflict) => void>();
   constructor(
     readonly mac = '02:00:00:00:00:01',
@@ -50,7 +52,8 @@ export class FakeAnnouncer implements AnnouncerPort {
   async announce(ip: string) {
     this.sent.push(ip);
     if (this.muted) return;
-    for (const peer of this.segment ?? []) if (peer !== this) peer.claim(ip, this.mac);
+    // Frames reach every station in the order they were sent, after the send: as on a wire.
+    for (const peer of this.segment ?? []) if (peer !== this) queueMicrotask(() => peer.claim(ip, this.mac));
   }
   watchConflicts(ip: string, onConflict: (c: Conflict) => void) {
     this.conflictListeners.set(ip, onConflict);
@@ -59,6 +62,7 @@ export class FakeAnnouncer implements AnnouncerPort {
     };
   }
   claim(ip: string, mac: string) {
+    if (this.deaf) return;
     this.conflictListeners.get(ip)?.({ ip, mac });
   }
 }

@@ -35,7 +35,9 @@ describe('handing the VIP back after an etcd outage (activate policy)', () => {
       }
     };
 
-    // etcd goes away: the standby binds and announces the VIP too, and the neighbour follows it.
+    // etcd goes away: the standby binds and announces the VIP too, and the neighbour follows it
+    // (the holder's defence is lost on the wire; heard, it would make the standby go quiet).
+    holder.announcer.muted = true;
     sim.etcd.reachable = false;
     await step(1000);
     expect(sim.holders(IP).sort()).toEqual(['h1', 'h2']);
@@ -43,6 +45,7 @@ describe('handing the VIP back after an etcd outage (activate policy)', () => {
 
     // etcd is back, but the holder's keepalive notices only two seconds after the other host's.
     holder.online = false;
+    holder.announcer.muted = false;
     sim.etcd.reachable = true;
     await step(1000);
     expect(other.agent.list()[0]?.status).toBe('STANDBY');
@@ -67,10 +70,10 @@ describe('handing the VIP back after an etcd outage (activate policy)', () => {
     await sim.advance(4500);
     const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED')!;
     const other = sim.hosts.find((h) => h !== holder)!;
-    sim.etcd.reachable = false;
-    await sim.advance(1000);
     // The holder's frames no longer reach the other host, which learns of etcd's return first.
     holder.announcer.muted = true;
+    sim.etcd.reachable = false;
+    await sim.advance(1000);
     sim.etcd.reachable = true;
     await sim.advance(1000);
     expect(other.agent.list()[0]?.status).toBe('STANDBY');
@@ -79,5 +82,58 @@ describe('handing the VIP back after an etcd outage (activate policy)', () => {
     const keptMs = sim.clock.now() - demotedAt;
     expect(keptMs).toBeGreaterThan(4000);
     expect(keptMs).toBeLessThanOrEqual(6000 + 100);
+  });
+});
+
+describe('a partitioned standby rejoining while bound by the fault policy', () => {
+  it('gives way to the holder on the wire and unbinds at once, leaving no neighbour on a dropped address', async () => {
+    const sim = simCluster(['h1', 'h2'], { keepaliveIntervalMs: 1000, faultAfter: 1 });
+    let neighbourMac: string | undefined;
+    new FakeAnnouncer('02:00:00:00:00:99', sim.segment).watchConflicts(IP, ({ mac }) => {
+      neighbourMac = mac;
+    });
+    for (const host of sim.hosts) await host.agent.start();
+    for (const host of sim.hosts) {
+      await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
+    }
+    await sim.advance(4500);
+    const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED')!;
+    const standby = sim.hosts.find((h) => h !== holder)!;
+    const macs = new Map(sim.hosts.map((h) => [h.announcer.mac, h]));
+    const dangling: number[] = [];
+    const step = async (ms: number) => {
+      for (let t = 0; t < ms; t += 50) {
+        await sim.advance(50);
+        const pointed = neighbourMac === undefined ? undefined : macs.get(neighbourMac);
+        if (pointed && !pointed.addresses.bound.has(IP)) dangling.push(sim.clock.now());
+      }
+    };
+    const [lockHolder, cutOff] = [holder, standby];
+    expect(neighbourMac).toBe(lockHolder.announcer.mac);
+
+    // Cut off from etcd and from the segment: the fault policy binds the VIP there too.
+    cutOff.online = false;
+    cutOff.announcer.muted = true;
+    cutOff.announcer.deaf = true;
+    await step(1500);
+    expect(cutOff.agent.list()[0]?.status).toBe('ACTIVATED');
+    expect(cutOff.addresses.bound.has(IP)).toBe(true);
+
+    // Back on the segment while its announcement burst is still going, then on etcd: the two
+    // hosts hear each other's claims before it learns who holds the lock.
+    cutOff.announcer.muted = false;
+    cutOff.announcer.deaf = false;
+    await step(1000);
+    cutOff.online = true;
+    const back = sim.clock.now();
+    while (cutOff.addresses.bound.has(IP)) await step(50);
+    // It knew the holder had spoken last: no wait for an announcement that would never come.
+    expect(sim.clock.now() - back).toBeLessThan(2000);
+    await step(2000);
+
+    expect(sim.holders(IP)).toEqual([lockHolder.name]);
+    expect(cutOff.agent.list()[0]?.status).toBe('STANDBY');
+    expect(neighbourMac).toBe(lockHolder.announcer.mac);
+    expect(dangling).toEqual([]);
   });
 });

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import { createHolderActor } from '../../../src/actors/holder.actor.js';
+import { silentLogger } from '../../../src/ports/logger.js';
+import { FakeAddresses, FakeAnnouncer } from '../../fakes/fake-network.js';
+import { advance, simulatedClock } from '../../fakes/sim-time.js';
+
+const IP = '10.0.0.10/32';
+
+function holderOn(defend: boolean) {
+  const clock = simulatedClock();
+  const segment = new Set<FakeAnnouncer>();
+  const announcer = new FakeAnnouncer('02:00:00:00:00:01', segment);
+  const rival = new FakeAnnouncer('02:00:00:00:00:02', segment);
+  const heard: string[] = [];
+  new FakeAnnouncer('02:00:00:00:00:99', segment).watchConflicts(IP, ({ mac }) => heard.push(mac));
+  const logic = createHolderActor({
+    address: new FakeAddresses(),
+    announcer,
+    clock,
+    logger: silentLogger,
+    arpCount: 1,
+    arpIntervalMs: 1000,
+    arpRefreshMs: 0,
+    reconcileMs: 60_000,
+    retryMs: 1000,
+    conflictHoldoffMs: 10_000,
+  });
+  const actor = createActor(logic, { input: { ip: IP, defend } }).start();
+  return { clock, announcer, rival, heard, actor };
+}
+
+describe('holder actor: answering other stations', () => {
+  it('with the lock, answers a claim at once and a claim inside the holdoff when it ends', async () => {
+    const { clock, announcer, rival, heard } = holderOn(true);
+    await advance(clock, 100);
+    expect(announcer.sent).toHaveLength(1);
+    await rival.announce(IP);
+    await advance(clock, 100);
+    expect(announcer.sent).toHaveLength(2);
+    await advance(clock, 2000);
+    await rival.announce(IP);
+    await rival.announce(IP);
+    await advance(clock, 5000);
+    expect(announcer.sent).toHaveLength(2);
+    await advance(clock, 3000);
+    // One answer for both claims, ten seconds after the first defence: the holder speaks last.
+    expect(announcer.sent).toHaveLength(3);
+    expect(heard.at(-1)).toBe(announcer.mac);
+  });
+
+  it('without the lock, goes quiet on a claim until told to announce again', async () => {
+    const { clock, announcer, rival, heard, actor } = holderOn(false);
+    await advance(clock, 100);
+    await rival.announce(IP);
+    await advance(clock, 15_000);
+    expect(announcer.sent).toHaveLength(1);
+    expect(heard.at(-1)).toBe(rival.mac);
+    actor.send({ type: 'reannounce' });
+    await advance(clock, 100);
+    expect(heard.at(-1)).toBe(announcer.mac);
+    await rival.announce(IP);
+    await advance(clock, 100);
+    // Told the lock is ours: it defends again.
+    expect(heard.at(-1)).toBe(announcer.mac);
+  });
+});
