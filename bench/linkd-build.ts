@@ -4,11 +4,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { LINKD_NODE_FLAGS } from '../src/daemon/node-flags.js';
 import { onProcessExit } from '../test/lab/cleanup.js';
 import type { Lab } from '../test/lab/lab.js';
 import { REPO_ROOT } from '../test/lab/lab.js';
 
-/** How linkd runs in the bench: compiled as operators run it (`npm run build`), or from source via tsx. */
+/**
+ * How linkd runs in the bench: compiled and with its V8 flags as operators run it (`npm run build`,
+ * the systemd unit), or from source via tsx.
+ */
 export type LinkdRuntime = 'compiled' | 'tsx';
 
 let build: Promise<string> | undefined;
@@ -43,7 +47,7 @@ export function buildLinkd(): Promise<string> {
 
 /** The command line (after `node`) that starts linkd in `runtime`. */
 export async function linkdCommand(runtime: LinkdRuntime): Promise<string[]> {
-  if (runtime === 'compiled') return [await buildLinkd()];
+  if (runtime === 'compiled') return [...LINKD_NODE_FLAGS, await buildLinkd()];
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   return ['--import', tsx, join(REPO_ROOT, 'src/cli/linkd.ts')];
 }
@@ -61,7 +65,7 @@ export function compiledLab(lab: Lab, entry: string): Lab {
           _script: string,
           args: readonly string[] = [],
           options = {},
-        ) => target.spawnIn(ref, process.execPath, [entry, ...args], options);
+        ) => target.spawnIn(ref, process.execPath, [...LINKD_NODE_FLAGS, entry, ...args], options);
       }
       const value = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --optimize-for-size
 // Runs the compiled daemon when built (`npm run build`), else the TypeScript source through tsx.
 import { existsSync } from 'node:fs';
 

@@ -1,13 +1,15 @@
-import { instance, type Viz } from '@viz-js/viz';
+import type { Viz } from '@viz-js/viz';
 import { ancestorsOf, type Chart, edgesOf } from './chart.js';
 import { type DotOptions, edgeElementId, stateElementId, toDot } from './to-dot.js';
 
-let viz: Promise<Viz> | undefined;
-
-/** Graphviz compiled to WebAssembly: loaded once per process, no binary and no network needed. */
-function graphviz(): Promise<Viz> {
-  viz ??= instance();
-  return viz;
+/**
+ * Graphviz compiled to WebAssembly: no binary and no network needed. Loaded on demand and not
+ * kept: callers render each diagram once and cache the SVG, so an agent whose live view is never
+ * opened never holds the few megabytes of the module and its memory.
+ */
+async function graphviz(): Promise<Viz> {
+  const { instance } = await import('@viz-js/viz');
+  return instance();
 }
 
 /**
