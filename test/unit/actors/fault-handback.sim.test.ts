@@ -1,8 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { FakeAnnouncer } from '../../fakes/fake-network.js';
-import { simCluster } from '../../support/sim-cluster.js';
+import { type SimHost, simCluster } from '../../support/sim-cluster.js';
 
 const IP = '10.0.0.10/32';
+
+/**
+ * Two hosts with the `activate` policy, one holding the VIP, and a neighbour on the segment whose
+ * entry for the VIP follows the last announcement. `step` advances time and records each moment the
+ * neighbour pointed at a host without the VIP.
+ */
+async function holderAndStandby() {
+  const sim = simCluster(['h1', 'h2'], { keepaliveIntervalMs: 1000, faultAfter: 1 });
+  const neighbour = { mac: undefined as string | undefined };
+  new FakeAnnouncer('02:00:00:00:00:99', sim.segment).watchConflicts(IP, ({ mac }) => {
+    neighbour.mac = mac;
+  });
+  for (const host of sim.hosts) await host.agent.start();
+  for (const host of sim.hosts) {
+    await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
+  }
+  await sim.advance(4500);
+  const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED') as SimHost;
+  const other = sim.hosts.find((h) => h !== holder) as SimHost;
+  const macs = new Map(sim.hosts.map((h) => [h.announcer.mac, h]));
+  const dangling: number[] = [];
+  const step = async (ms: number) => {
+    for (let t = 0; t < ms; t += 50) {
+      await sim.advance(50);
+      const pointed = neighbour.mac === undefined ? undefined : macs.get(neighbour.mac);
+      if (pointed && !pointed.addresses.bound.has(IP)) dangling.push(sim.clock.now());
+    }
+  };
+  return { sim, holder, other, neighbour, step, dangling };
+}
 
 /**
  * After an etcd outage under the `activate` policy, every host may have bound and announced the
@@ -12,28 +42,7 @@ const IP = '10.0.0.10/32';
  */
 describe('handing the VIP back after an etcd outage (activate policy)', () => {
   it('a host demoted after the fault keeps the VIP until the holder has announced it again', async () => {
-    const sim = simCluster(['h1', 'h2'], { keepaliveIntervalMs: 1000, faultAfter: 1 });
-    for (const host of sim.hosts) await host.agent.start();
-    for (const host of sim.hosts) {
-      await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
-    }
-    await sim.advance(4500);
-    const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED')!;
-    const other = sim.hosts.find((h) => h !== holder)!;
-    const macs = new Map(sim.hosts.map((h) => [h.announcer.mac, h]));
-    // A neighbour on the segment: its entry for the VIP holds the MAC of the last announcement.
-    let neighbourMac: string | undefined;
-    new FakeAnnouncer('02:00:00:00:00:99', sim.segment).watchConflicts(IP, ({ mac }) => {
-      neighbourMac = mac;
-    });
-    const dangling: number[] = [];
-    const step = async (ms: number) => {
-      for (let t = 0; t < ms; t += 50) {
-        await sim.advance(50);
-        const pointed = neighbourMac === undefined ? undefined : macs.get(neighbourMac);
-        if (pointed && !pointed.addresses.bound.has(IP)) dangling.push(sim.clock.now());
-      }
-    };
+    const { sim, holder, other, neighbour, step, dangling } = await holderAndStandby();
 
     // etcd goes away: the standby binds and announces the VIP too, and the neighbour follows it
     // (the holder's defence is lost on the wire; heard, it would make the standby go quiet).
@@ -41,7 +50,7 @@ describe('handing the VIP back after an etcd outage (activate policy)', () => {
     sim.etcd.reachable = false;
     await step(1000);
     expect(sim.holders(IP).sort()).toEqual(['h1', 'h2']);
-    expect(neighbourMac).toBe(other.announcer.mac);
+    expect(neighbour.mac).toBe(other.announcer.mac);
 
     // etcd is back, but the holder's keepalive notices only two seconds after the other host's.
     holder.online = false;
@@ -57,19 +66,12 @@ describe('handing the VIP back after an etcd outage (activate policy)', () => {
 
     expect(holder.announcer.sent.length).toBeGreaterThan(announcedBefore);
     expect(sim.holders(IP)).toEqual([holder.name]);
-    expect(neighbourMac).toBe(holder.announcer.mac);
+    expect(neighbour.mac).toBe(holder.announcer.mac);
     expect(dangling).toEqual([]);
   });
 
   it('without an announcement from the holder, it unbinds after one lease TTL', async () => {
-    const sim = simCluster(['h1', 'h2'], { keepaliveIntervalMs: 1000, faultAfter: 1 });
-    for (const host of sim.hosts) await host.agent.start();
-    for (const host of sim.hosts) {
-      await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
-    }
-    await sim.advance(4500);
-    const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED')!;
-    const other = sim.hosts.find((h) => h !== holder)!;
+    const { sim, holder, other } = await holderAndStandby();
     // The holder's frames no longer reach the other host, which learns of etcd's return first.
     holder.announcer.muted = true;
     sim.etcd.reachable = false;
@@ -87,29 +89,8 @@ describe('handing the VIP back after an etcd outage (activate policy)', () => {
 
 describe('a partitioned standby rejoining while bound by the fault policy', () => {
   it('gives way to the holder on the wire and unbinds at once, leaving no neighbour on a dropped address', async () => {
-    const sim = simCluster(['h1', 'h2'], { keepaliveIntervalMs: 1000, faultAfter: 1 });
-    let neighbourMac: string | undefined;
-    new FakeAnnouncer('02:00:00:00:00:99', sim.segment).watchConflicts(IP, ({ mac }) => {
-      neighbourMac = mac;
-    });
-    for (const host of sim.hosts) await host.agent.start();
-    for (const host of sim.hosts) {
-      await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
-    }
-    await sim.advance(4500);
-    const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED')!;
-    const standby = sim.hosts.find((h) => h !== holder)!;
-    const macs = new Map(sim.hosts.map((h) => [h.announcer.mac, h]));
-    const dangling: number[] = [];
-    const step = async (ms: number) => {
-      for (let t = 0; t < ms; t += 50) {
-        await sim.advance(50);
-        const pointed = neighbourMac === undefined ? undefined : macs.get(neighbourMac);
-        if (pointed && !pointed.addresses.bound.has(IP)) dangling.push(sim.clock.now());
-      }
-    };
-    const [lockHolder, cutOff] = [holder, standby];
-    expect(neighbourMac).toBe(lockHolder.announcer.mac);
+    const { sim, holder, other: cutOff, neighbour, step, dangling } = await holderAndStandby();
+    expect(neighbour.mac).toBe(holder.announcer.mac);
 
     // Cut off from etcd and from the segment: the fault policy binds the VIP there too.
     cutOff.online = false;
@@ -131,9 +112,9 @@ describe('a partitioned standby rejoining while bound by the fault policy', () =
     expect(sim.clock.now() - back).toBeLessThan(2000);
     await step(2000);
 
-    expect(sim.holders(IP)).toEqual([lockHolder.name]);
+    expect(sim.holders(IP)).toEqual([holder.name]);
     expect(cutOff.agent.list()[0]?.status).toBe('STANDBY');
-    expect(neighbourMac).toBe(lockHolder.announcer.mac);
+    expect(neighbour.mac).toBe(holder.announcer.mac);
     expect(dangling).toEqual([]);
   });
 });
