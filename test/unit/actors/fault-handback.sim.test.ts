@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { FakeAnnouncer } from '../../fakes/fake-network.js';
 import { type SimHost, simCluster } from '../../support/sim-cluster.js';
+import { neighbourOn } from '../../support/sim-neighbour.js';
 
 const IP = '10.0.0.10/32';
 
 /**
- * Two hosts with the `activate` policy, one holding the VIP, and a neighbour on the segment whose
- * entry for the VIP follows the last announcement. `step` advances time and records each moment the
- * neighbour pointed at a host without the VIP.
+ * Two hosts with the `activate` policy, one holding the VIP, and a neighbour on the segment
+ * (see neighbourOn).
  */
 async function holderAndStandby() {
   const sim = simCluster(['h1', 'h2'], { keepaliveIntervalMs: 1000, faultAfter: 1 });
-  const neighbour = { mac: undefined as string | undefined };
-  new FakeAnnouncer('02:00:00:00:00:99', sim.segment).watchConflicts(IP, ({ mac }) => {
-    neighbour.mac = mac;
-  });
+  const { neighbour, step, dangling } = neighbourOn(sim, IP);
   for (const host of sim.hosts) await host.agent.start();
   for (const host of sim.hosts) {
     await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
@@ -22,15 +18,6 @@ async function holderAndStandby() {
   await sim.advance(4500);
   const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED') as SimHost;
   const other = sim.hosts.find((h) => h !== holder) as SimHost;
-  const macs = new Map(sim.hosts.map((h) => [h.announcer.mac, h]));
-  const dangling: number[] = [];
-  const step = async (ms: number) => {
-    for (let t = 0; t < ms; t += 50) {
-      await sim.advance(50);
-      const pointed = neighbour.mac === undefined ? undefined : macs.get(neighbour.mac);
-      if (pointed && !pointed.addresses.bound.has(IP)) dangling.push(sim.clock.now());
-    }
-  };
   return { sim, holder, other, neighbour, step, dangling };
 }
 

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { FakeAnnouncer } from '../../fakes/fake-network.js';
 import { type SimHost, simCluster } from '../../support/sim-cluster.js';
+import { neighbourOn } from '../../support/sim-neighbour.js';
 
 const IP = '10.0.0.10/32';
 
 async function twoHosts() {
   const sim = simCluster(['h1', 'h2']);
-  // A neighbour on the segment: its entry for the VIP holds the MAC of the last announcement.
-  const neighbour = { mac: undefined as string | undefined };
-  new FakeAnnouncer('02:00:00:00:00:99', sim.segment).watchConflicts(IP, ({ mac }) => {
-    neighbour.mac = mac;
-  });
+  const { neighbour, dangling, step } = neighbourOn(sim, IP, 10);
   for (const host of sim.hosts) await host.agent.start();
   for (const host of sim.hosts) {
     await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
@@ -18,21 +14,12 @@ async function twoHosts() {
   await sim.advance(4500);
   const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED') as SimHost;
   const successor = sim.hosts.find((h) => h !== holder) as SimHost;
-  const macs = new Map(sim.hosts.map((h) => [h.announcer.mac, h]));
-  /** Advances time, collecting the moments the neighbour pointed at a host without the VIP. */
-  const step = async (ms: number, dangling: number[]) => {
-    for (let t = 0; t < ms; t += 10) {
-      await sim.advance(10);
-      const pointed = neighbour.mac === undefined ? undefined : macs.get(neighbour.mac);
-      if (pointed && !pointed.addresses.bound.has(IP)) dangling.push(sim.clock.now());
-    }
-  };
-  return { sim, holder, successor, neighbour, step };
+  return { sim, holder, successor, neighbour, dangling, step };
 }
 
 describe('graceful stop: make-before-break on the wire', () => {
   it('keeps the VIP until the successor has bound and announced it, even when binding is slow', async () => {
-    const { sim, holder, successor, neighbour, step } = await twoHosts();
+    const { sim, holder, successor, neighbour, dangling, step } = await twoHosts();
     expect(neighbour.mac).toBe(holder.announcer.mac);
     // The successor's `ip addr` takes half a second (a loaded machine).
     const add = successor.addresses.add.bind(successor.addresses);
@@ -41,9 +28,8 @@ describe('graceful stop: make-before-break on the wire', () => {
       await add(cidr);
     };
 
-    const dangling: number[] = [];
     const stopping = holder.agent.shutdown({ hold: false, deadlineMs: 5000 });
-    await step(1000, dangling);
+    await step(1000);
     await stopping;
 
     expect(dangling).toEqual([]);
@@ -59,7 +45,7 @@ describe('graceful stop: make-before-break on the wire', () => {
     const stopping = holder.agent.shutdown({ hold: false, deadlineMs: 5000 });
     let removedAt = 0;
     while (holder.addresses.bound.has(IP)) {
-      await step(10, []);
+      await step(10);
       removedAt = sim.clock.now();
     }
     await stopping;
@@ -71,16 +57,15 @@ describe('graceful stop: make-before-break on the wire', () => {
 
 describe('operator failover: make-before-break on the wire', () => {
   it('the old holder keeps the VIP until the successor has bound and announced it', async () => {
-    const { sim, holder, successor, neighbour, step } = await twoHosts();
+    const { sim, holder, successor, neighbour, dangling, step } = await twoHosts();
     const add = successor.addresses.add.bind(successor.addresses);
     successor.addresses.add = async (cidr) => {
       await new Promise((resolve) => sim.clock.setTimeout(resolve, 500));
       await add(cidr);
     };
 
-    const dangling: number[] = [];
     const moving = holder.agent.failover(holder.agent.list()[0]!.id);
-    await step(1500, dangling);
+    await step(1500);
     await moving;
 
     expect(dangling).toEqual([]);
