@@ -17,6 +17,7 @@ import {
   TooManyEndpointsError,
 } from '../../src/model/errors.js';
 import type { HealthCheck } from '../../src/ports/health.js';
+import { FakeTransitions } from './fake-transitions.js';
 
 export interface FakeAgentOptions {
   hostname?: string;
@@ -44,8 +45,7 @@ export class FakeAgent implements AgentService {
   failWith: Error | undefined;
   leaseView: LeaseView = { leaseId: '7587', deadline: null, etcdReachable: true };
   peerStatuses: PeerStatus[] = [];
-  private readonly records: TransitionRecord[] = [];
-  private readonly listeners = new Set<(record: TransitionRecord) => void>();
+  private readonly transitions: FakeTransitions;
   private readonly now: () => number;
 
   constructor(options: FakeAgentOptions = {}) {
@@ -54,6 +54,7 @@ export class FakeAgent implements AgentService {
     this.maxEndpoints = options.maxEndpoints ?? 1000;
     this.peers = options.peers ?? ['host-b'];
     this.now = options.now ?? Date.now;
+    this.transitions = new FakeTransitions(this.hostname, this.now);
   }
 
   list(): EndpointView[] {
@@ -126,16 +127,15 @@ export class FakeAgent implements AgentService {
 
   history(id?: string): TransitionRecord[] {
     this.record('history', id);
-    return id === undefined ? [...this.records] : this.records.filter((r) => r.endpointId === id);
+    return this.transitions.history(id);
   }
 
   onTransition(listener: (record: TransitionRecord) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.transitions.subscribe(listener);
   }
 
   get listenerCount(): number {
-    return this.listeners.size;
+    return this.transitions.listenerCount;
   }
 
   async cluster(): Promise<PeerStatus[]> {
@@ -156,20 +156,8 @@ export class FakeAgent implements AgentService {
   setStatus(id: string, to: VipStatus, event = 'test', cause = 'set by test'): TransitionRecord {
     const view = this.endpoints.get(id);
     if (!view) throw new EndpointNotFoundError(id);
-    const record: TransitionRecord = {
-      at: this.now(),
-      endpointId: id,
-      electionKey: view.election_key,
-      hostname: this.hostname,
-      from: view.status,
-      to,
-      event,
-      cause,
-    };
     this.endpoints.set(id, { ...view, status: to, holder: to === 'ACTIVATED' ? this.hostname : view.holder });
-    this.records.push(record);
-    for (const listener of this.listeners) listener(record);
-    return record;
+    return this.transitions.record(view, to, event, cause);
   }
 
   /** Adds an endpoint directly, bypassing create's checks. */

@@ -8,6 +8,7 @@ import type {
 import { vipMachine } from '../../src/machines/vip.machine.js';
 import type { VipStatus } from '../../src/machines/vip.status.js';
 import { electionKeyOf } from '../../src/model/endpoint.js';
+import { FakeTransitions } from './fake-transitions.js';
 
 /**
  * The reads the live view makes of an agent, with knobs to move a VIP, publish peers and break etcd.
@@ -16,19 +17,20 @@ import { electionKeyOf } from '../../src/model/endpoint.js';
 export class UiFakeAgent implements AgentService {
   readonly version = '0.1.0-test';
   readonly endpoints = new Map<string, EndpointView>();
-  readonly records: TransitionRecord[] = [];
   peers: PeerStatus[] = [];
   /** Set to make `cluster()` fail, as with etcd unreachable. */
   clusterError: Error | undefined;
   /** Set to make `cluster()` never answer. */
   clusterHangs = false;
   leaseView: LeaseView = { leaseId: '694d7a1b2c3d', deadline: null, etcdReachable: true };
-  private readonly listeners = new Set<(record: TransitionRecord) => void>();
+  private readonly transitions: FakeTransitions;
 
   constructor(
     readonly hostname = 'node-a',
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.transitions = new FakeTransitions(hostname, now);
+  }
 
   add(ip: string, overrides: Partial<EndpointView> = {}): EndpointView {
     const view: EndpointView = {
@@ -56,24 +58,12 @@ export class UiFakeAgent implements AgentService {
   transition(id: string, to: VipStatus, event: string, cause: string, changes: Partial<EndpointView> = {}) {
     const view = this.endpoints.get(id);
     if (!view) throw new Error(`no endpoint ${id}`);
-    const record: TransitionRecord = {
-      at: this.now(),
-      endpointId: id,
-      electionKey: view.election_key,
-      hostname: this.hostname,
-      from: view.status,
-      to,
-      event,
-      cause,
-    };
     this.endpoints.set(id, { ...view, ...changes, status: to });
-    this.records.push(record);
-    for (const listener of this.listeners) listener(record);
-    return record;
+    return this.transitions.record(view, to, event, cause);
   }
 
   get listenerCount(): number {
-    return this.listeners.size;
+    return this.transitions.listenerCount;
   }
 
   list(): EndpointView[] {
@@ -85,12 +75,11 @@ export class UiFakeAgent implements AgentService {
   }
 
   history(id?: string): TransitionRecord[] {
-    return this.records.filter((r) => id === undefined || r.endpointId === id);
+    return this.transitions.history(id);
   }
 
   onTransition(listener: (record: TransitionRecord) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.transitions.subscribe(listener);
   }
 
   async cluster(): Promise<PeerStatus[]> {
