@@ -34,7 +34,8 @@ export function createUnbinderActor(deps: UnbinderDeps) {
 
     const attempt = async () => {
       try {
-        if (await deps.address.has(input.ip)) {
+        // Stopped while asking: the next state (ACTIVATED, say) may have bound the VIP meanwhile.
+        if ((await deps.address.has(input.ip)) && !stopped) {
           await deps.address.remove(input.ip);
           log.info({}, 'VIP unbound');
         }
