@@ -19,14 +19,37 @@ export interface ReleaseDeps {
   logger: Logger;
   /** How long a stopping holder keeps the VIP bound while waiting for a successor. */
   handoverTimeoutMs: number;
+  /** Wait before retrying a failed release of a failing VIP's lock. */
+  retryMs: number;
 }
 
-/** FAILING: delete our lock so a healthy host takes over at once (only if it is ours). */
+/**
+ * FAILING: delete our lock so a healthy host takes over at once (only if it is ours). A failed
+ * delete is retried for as long as the VIP stays FAILING: a lock left behind would keep every
+ * other host out until the backend came back (hundreds of VIPs failing at once can time out).
+ */
 export function createReleaseLockActor(deps: ReleaseDeps) {
-  return fromPromise<void, ElectionInput>(async ({ input }) => {
-    const lease = deps.hostLease.inForce;
-    if (!lease) return;
-    await deps.locks.release(keys.lock(input.electionKey), lease.leaseId);
+  return fromPromise<void, ElectionInput>(async ({ input, signal }) => {
+    const key = keys.lock(input.electionKey);
+    while (!signal.aborted) {
+      const lease = deps.hostLease.inForce;
+      if (!lease) return;
+      try {
+        await deps.locks.release(key, lease.leaseId);
+        return;
+      } catch (error) {
+        deps.logger.warn({ err: error, key }, 'could not release the lock of a failing VIP; retrying');
+      }
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          deps.clock.clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = deps.clock.setTimeout(done, deps.retryMs);
+        signal.addEventListener('abort', done);
+      });
+    }
   });
 }
 

@@ -45,6 +45,7 @@ export function provideVipMachine(deps: VipActorDeps) {
     clock,
     logger,
     handoverTimeoutMs: s.handoverTimeoutMs,
+    retryMs: RETRY_MS,
   };
   return vipMachine.provide({
     actors: {

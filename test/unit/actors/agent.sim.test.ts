@@ -73,6 +73,24 @@ describe('agents on simulated time', () => {
     expect(host.agent.list()[0]?.status).toBe('STANDBY');
   });
 
+  it('a failing holder whose lock release fails retries it, so the VIP still moves', async () => {
+    const sim = await started(['h1', 'h2']);
+    const [holder] = sim.holders(IP);
+    const host = sim.hosts.find((h) => h.name === holder)!;
+    host.probe.down.add('127.0.0.1:8080');
+    while (host.agent.list()[0]?.status !== 'FAILING') {
+      // etcd stops answering this host just before the last failed check: the release fails.
+      host.online = !(host.probe.probed.length >= 2);
+      await sim.advance(50);
+    }
+    await sim.advance(1200);
+    host.online = true;
+    await sim.advance(1500);
+    // Still FAILING, yet the other host holds the VIP: the lock was released on a retry.
+    expect(host.agent.list()[0]?.status).toBe('FAILING');
+    expect(sim.holders(IP)).toEqual(sim.hosts.filter((h) => h !== host).map((h) => h.name));
+  });
+
   it('probes every configured check, not only the last', async () => {
     const sim = await started(['h1'], {
       checks: [
