@@ -155,6 +155,20 @@ describe.skipIf(!isRoot)('net adapters in a namespace lab (root)', { timeout: 20
     await Promise.all([a.remove(VIP), a.remove(VIP6), b.remove(VIP), b.remove(VIP6)]);
   });
 
+  it("hears every claim of another host's burst for 1000 VIPs (no capture drops)", async () => {
+    const vips = Array.from({ length: 1000 }, (_, i) => `10.79.${i >> 8}.${i & 255}`);
+    for (const vip of vips) await a.watch(`${vip}/32`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const before = a.conflicts.length;
+    // One round of a host taking 1000 VIPs at once: 2000 frames back to back.
+    await Promise.all(vips.map((vip) => b.announce(vip)));
+    const heard = () => new Set(a.conflicts.slice(before).map((c) => c.ip)).size;
+    const deadline = Date.now() + 5000;
+    while (heard() < vips.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(heard()).toBe(vips.length);
+    for (const vip of vips) await a.unwatch(`${vip}/32`);
+  });
+
   it('survives its interface going down, and announces again once it is up', async () => {
     await b.announce(VIP); // the worker holds an open handle
     await lab.hostDown('b');
