@@ -8,7 +8,10 @@ export interface HostLeaseOptions {
   hostname: string;
   ttlSeconds: number;
   keepaliveIntervalMs: number;
-  /** Consecutive failed etcd calls before `etcd.down`. */
+  /**
+   * Consecutive failed keepalives before `etcd.down`, spanning at least one keepalive interval: a
+   * member that dies fails calls in milliseconds, and the client needs a moment to reach another.
+   */
   faultAfter: number;
   /** `lease.expiring` fires this long before the local deadline. */
   expiryMarginMs: number;
@@ -40,6 +43,7 @@ export interface LeaseInForce {
 export class HostLease {
   private current: LeaseInForce | undefined;
   private failures = 0;
+  private firstFailureAt = 0;
   private down = false;
   private tickTimer: unknown;
   private expiryTimer: unknown;
@@ -193,10 +197,13 @@ export class HostLease {
 
   private failed(error: unknown): void {
     this.opts.onEtcdError?.('keepalive');
+    const now = this.opts.clock.now();
+    if (this.failures === 0) this.firstFailureAt = now;
     this.failures += 1;
     const reason = error instanceof Error ? error.message : String(error);
     this.opts.logger.warn({ failures: this.failures, reason }, 'host lease keepalive failed');
-    if (!this.down && this.failures >= this.opts.faultAfter) {
+    const failingFor = now - this.firstFailureAt;
+    if (!this.down && this.failures >= this.opts.faultAfter && failingFor >= this.opts.keepaliveIntervalMs) {
       this.down = true;
       this.emit({ type: 'etcd.down', reason });
     }

@@ -161,7 +161,8 @@ export const settings = {
     flag: '--fault-after',
     arg: 'N',
     default: '2',
-    description: 'consecutive failed keepalives before the VIPs apply their fault policy',
+    description:
+      'consecutive failed keepalives, over at least one keepalive interval, before the VIPs apply their fault policy',
     schema: count(1),
   }),
   healthIntervalMs: setting({

@@ -35,7 +35,7 @@ describe('handing the VIP back after an etcd outage (activate policy)', () => {
     // (the holder's defence is lost on the wire; heard, it would make the standby go quiet).
     holder.announcer.muted = true;
     sim.etcd.reachable = false;
-    await step(1000);
+    await step(2500);
     expect(sim.holders(IP).sort()).toEqual(['h1', 'h2']);
     expect(neighbour.mac).toBe(other.announcer.mac);
 
@@ -62,7 +62,7 @@ describe('handing the VIP back after an etcd outage (activate policy)', () => {
     // The holder's frames no longer reach the other host, which learns of etcd's return first.
     holder.announcer.muted = true;
     sim.etcd.reachable = false;
-    await sim.advance(1000);
+    await sim.advance(2500);
     sim.etcd.reachable = true;
     await sim.advance(1000);
     expect(other.agent.list()[0]?.status).toBe('STANDBY');

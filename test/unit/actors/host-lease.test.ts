@@ -12,7 +12,7 @@ const CALL_TIMEOUT_MS = 1500;
  * A lease port on the simulated clock whose keepalives fail, by deadline, in the rounds listed:
  * what an etcd member that died (or a leader election) looks like to one keepalive.
  */
-function flakyLease(clock: SimulatedClock, failing: Set<number>) {
+function flakyLease(clock: SimulatedClock, failing: Set<number>, failFast = false) {
   const sent: number[] = [];
   const grants: number[] = [];
   const port: LeasePort = {
@@ -24,7 +24,8 @@ function flakyLease(clock: SimulatedClock, failing: Set<number>) {
       sent.push(clock.now());
       const round = sent.length;
       return new Promise((resolve, reject) => {
-        if (failing.has(round))
+        if (failing.has(round) && failFast) reject(new Error('14 UNAVAILABLE: No connection established'));
+        else if (failing.has(round))
           clock.setTimeout(() => reject(new Error('4 DEADLINE_EXCEEDED')), CALL_TIMEOUT_MS);
         else resolve(id === `lease-${grants.length}` ? TTL_S : 0);
       });
@@ -48,9 +49,9 @@ async function advance(clock: SimulatedClock, ms: number): Promise<void> {
   }
 }
 
-function start(failing: number[]) {
+function start(failing: number[], failFast = false) {
   const clock = new SimulatedClock();
-  const lease = flakyLease(clock, new Set(failing));
+  const lease = flakyLease(clock, new Set(failing), failFast);
   const events: (HostLeaseEvent & { at: number })[] = [];
   const hostLease = new HostLease({
     hostname: 'h1',
@@ -94,5 +95,24 @@ describe('HostLease keepalive retries', () => {
     expect(after.map((e) => e.type)).toContain('lease.granted');
     expect(after.find((e) => e.type === 'lease.granted')).toMatchObject({ leaseId: 'lease-1', reused: true });
     expect(lease.grants).toEqual([0]);
+  });
+
+  it('two keepalives refused at once by a dead member are not an etcd outage: the retry reaches another', async () => {
+    const { clock, lease, events, hostLease } = start([1, 2], true);
+    await hostLease.start();
+    await advance(clock, 10_000);
+    await hostLease.stop({ revoke: false });
+    expect(lease.sent.slice(0, 3)).toEqual([3000, 3500, 4000]);
+    expect(events.filter((e) => e.type === 'etcd.down')).toEqual([]);
+  });
+
+  it('keepalives failing for a whole interval are an etcd outage', async () => {
+    const { clock, events, hostLease } = start([1, 2, 3, 4, 5, 6, 7, 8], true);
+    await hostLease.start();
+    await advance(clock, 10_000);
+    await hostLease.stop({ revoke: false });
+    const down = events.find((e) => e.type === 'etcd.down');
+    // The first refusal at 3 s, down once the refusals have lasted one keepalive interval.
+    expect(down?.at).toBe(6000);
   });
 });
