@@ -95,7 +95,12 @@ describe.skipIf(!isRoot)('namespace lab (root)', { timeout: 20_000 }, () => {
     expect(await pingable(lab, 'client', lab.host('b').ip)).toBe(false);
     expect(await pingable(lab, 'client', lab.host('a').ip)).toBe(true);
     await lab.heal('b');
-    expect(await pingable(lab, 'client', lab.host('b').ip)).toBe(true);
+    // The client's neighbour entry for b failed during the partition: it resolves again, which on a
+    // loaded machine can take longer than one ping's second.
+    let healed = false;
+    for (let attempt = 0; attempt < 5 && !healed; attempt++)
+      healed = await pingable(lab, 'client', lab.host('b').ip);
+    expect(healed).toBe(true);
   });
 
   it("sees outages and the answering host from a client's probe loop", async () => {
