@@ -21,9 +21,10 @@ export class EtcdCoordination implements CoordinationPort {
   /**
    * The host lease's own connections: hundreds of VIP campaigns timing out together (a loaded
    * host) open the shared client's circuit breakers, which then refused the keepalive without
-   * sending it, and the lease every lock rides on expired.
+   * sending it, and the lease every lock rides on expired. Replaced after a failed call, see
+   * `leaseCall`.
    */
-  readonly leaseConnection: Etcd3;
+  #leaseConnection: Etcd3;
   readonly lease: LeasePort;
   readonly lock: LockPort;
   readonly kv: KvPort;
@@ -36,7 +37,7 @@ export class EtcdCoordination implements CoordinationPort {
 
   constructor(private readonly conn: EtcdConnection) {
     this.client = new Etcd3(toEtcd3Options(conn));
-    this.leaseConnection = new Etcd3(toEtcd3Options(conn));
+    this.#leaseConnection = new Etcd3(toEtcd3Options(conn));
     this.lease = {
       grant: (ttl) => this.grant(ttl),
       keepAlive: (id) => this.keepAlive(id),
@@ -67,7 +68,26 @@ export class EtcdCoordination implements CoordinationPort {
 
   async close(): Promise<void> {
     this.client.close();
-    this.leaseConnection.close();
+    this.#leaseConnection.close();
+  }
+
+  /**
+   * A lease call on a fresh connection after one that failed: a TCP connection that lost packets
+   * in a partition waits for its backed-off retransmission (seconds) after the network heals, so
+   * keepalives kept timing out for 2 s after a heal and the host declared etcd down; its circuit
+   * breaker, open after three such calls, then refused the next grant unsent.
+   */
+  private async leaseCall<T>(call: (connection: Etcd3) => Promise<T>): Promise<T> {
+    const connection = this.#leaseConnection;
+    try {
+      return await call(connection);
+    } catch (error) {
+      if (connection === this.#leaseConnection && isConnectionError(error)) {
+        this.#leaseConnection = new Etcd3(toEtcd3Options(this.conn));
+        connection.close();
+      }
+      throw error;
+    }
   }
 
   private opts() {
@@ -99,7 +119,7 @@ export class EtcdCoordination implements CoordinationPort {
   private async grant(ttlSeconds: number): Promise<LeaseId> {
     const res = await this.count(
       'lease_grant',
-      this.leaseConnection.leaseClient.leaseGrant({ TTL: ttlSeconds }, this.opts()),
+      this.leaseCall((c) => c.leaseClient.leaseGrant({ TTL: ttlSeconds }, this.opts())),
     );
     return res.ID;
   }
@@ -111,14 +131,17 @@ export class EtcdCoordination implements CoordinationPort {
    */
   private async keepAlive(leaseId: LeaseId): Promise<number> {
     this.calls.set('lease_keepalive', (this.calls.get('lease_keepalive') ?? 0) + 1);
-    return retryWithinDeadline((deadline) => this.keepAliveOnce(leaseId, deadline), {
-      deadline: Date.now() + this.conn.callTimeoutMs,
-      retryable: (error) => error instanceof Error && isRecoverableError(castGrpcError(error)),
-    });
+    return retryWithinDeadline(
+      (deadline) => this.leaseCall((c) => this.keepAliveOnce(c, leaseId, deadline)),
+      {
+        deadline: Date.now() + this.conn.callTimeoutMs,
+        retryable: (error) => error instanceof Error && isRecoverableError(castGrpcError(error)),
+      },
+    );
   }
 
-  private async keepAliveOnce(leaseId: LeaseId, deadline: number): Promise<number> {
-    const stream = await this.leaseConnection.leaseClient.leaseKeepAlive({ deadline: new Date(deadline) });
+  private async keepAliveOnce(connection: Etcd3, leaseId: LeaseId, deadline: number): Promise<number> {
+    const stream = await connection.leaseClient.leaseKeepAlive({ deadline: new Date(deadline) });
     try {
       const res = await new Promise<{ TTL: string }>((resolve, reject) => {
         stream.on('data', resolve);
@@ -135,7 +158,7 @@ export class EtcdCoordination implements CoordinationPort {
   private async revoke(leaseId: LeaseId): Promise<void> {
     await this.count(
       'lease_revoke',
-      this.leaseConnection.leaseClient.leaseRevoke({ ID: leaseId }, this.opts()),
+      this.leaseCall((c) => c.leaseClient.leaseRevoke({ ID: leaseId }, this.opts())),
     );
   }
 
@@ -196,6 +219,12 @@ export class EtcdCoordination implements CoordinationPort {
     watcher.on('error', (err) => handlers.onError(err));
     return () => watcher.cancel();
   }
+}
+
+/** A call that never got an answer from etcd (timed out, refused, reset), as opposed to etcd's own error. */
+function isConnectionError(error: unknown): boolean {
+  // Deadline exceeded and unavailable are etcd3's "recoverable" errors.
+  return error instanceof Error && isRecoverableError(castGrpcError(error));
 }
 
 function toLockState(kv: IKeyValue): LockState {

@@ -20,6 +20,15 @@ export function toEtcd3Options(conn: EtcdConnection): IOptions {
   const options: IOptions = {
     hosts,
     dialTimeout: conn.callTimeoutMs,
+    grpcOptions: {
+      // grpc-js shares one connection per target across clients unless told otherwise: the host
+      // lease's client (and its replacement after a failed call) must get a connection of its own.
+      'grpc.use_local_subchannel_pool': 1,
+      // grpc's reconnect backoff grows to 120 s by default: a member back after an outage of a few
+      // seconds must be reached again within a keepalive interval.
+      'grpc.initial_reconnect_backoff_ms': 500,
+      'grpc.max_reconnect_backoff_ms': 1000,
+    },
     faultHandling: {
       host: () =>
         circuitBreaker(handleWhen(isRecoverableError), {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Capture } from '../lab/capture.js';
 import { FaultLab, secs } from '../lab/fault-lab.js';
 import { type LockTimeline, watchLock } from '../lab/lock-timeline.js';
@@ -65,6 +65,7 @@ describe.skipIf(!isRoot)('faults: partition the holder, default policy (root)', 
   it('after the heal: exactly one holder, it re-announces, and the client reaches it', async () => {
     const capture: Capture = await lab.lab.capture('client', 'arp');
     const healedAt = Date.now();
+    onTestFailed(() => lab.dumpLogs(partitionedAt));
     await lab.lab.heal('a');
     lab.cut.delete('a');
     const oneIn = await lab.checker.converged(20_000);

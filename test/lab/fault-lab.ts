@@ -171,6 +171,16 @@ export class FaultLab {
     }[];
   }
 
+  /** Prints each agent's log lines since `from` (epoch ms) at info level and above, to explain a failure. */
+  dumpLogs(from: number): void {
+    for (const agent of this.agents) {
+      const lines = agent.logs.filter((l) => Number(l.time) >= from && Number(l.level ?? 30) >= 30);
+      console.error(`--- ${agent.hostname}: ${lines.length} log lines since ${new Date(from).toISOString()}`);
+      for (const line of lines) console.error(JSON.stringify(line));
+    }
+    console.error(`--- holder samples: ${JSON.stringify(this.checker.changes(this.address, from))}`);
+  }
+
   /** The client's outages between `from` and `to` (epoch ms). */
   outages(from = 0, to = Number.POSITIVE_INFINITY) {
     return (this.probe?.outages() ?? []).filter((o) => o.from >= from && o.from <= to);
