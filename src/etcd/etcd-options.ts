@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConsecutiveBreaker, circuitBreaker, handleWhen, retry } from 'cockatiel';
+import { ConsecutiveBreaker, circuitBreaker, ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { type IOptions, isRecoverableError } from 'etcd3';
 
 export interface EtcdConnection {
@@ -36,6 +36,10 @@ export function toEtcd3Options(conn: EtcdConnection): IOptions {
           breaker: new ConsecutiveBreaker(3),
         }),
       global: retry(handleWhen(isRecoverableError), { maxAttempts: 1 }),
+      // The lock watch re-connects within a second of etcd's return. By default its backoff grew
+      // to 8 s and more during an outage of 10 s, and a lock deleted meanwhile went unseen: a
+      // graceful stop found no successor and the VIP waited for the lease to expire.
+      watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }).next(),
     },
   };
   if (useTls) {

@@ -7,7 +7,7 @@
  * to bench/results/failover-netns.md when LINK_BENCH_WRITE=1.
  */
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { boundOn, eventually, type LabAgent, startAgents } from '../lab/agents.js';
 import type { Backend } from '../lab/backend.js';
 import type { LabEtcd } from '../lab/etcd.js';
@@ -399,6 +399,9 @@ describe.skipIf(!isRoot)('failover in network namespaces (root)', () => {
 
         const capture = await lab.capture('client', 'icmp6 and ip6[40] == 136');
         const since = Date.now();
+        onTestFailed(() => {
+          for (const agent of agents) agent.dumpLogs(since);
+        });
         const stopped = holder.stop();
         const moved = await measureFailover(loop6, since, holder.hostname, 15_000);
         await stopped;

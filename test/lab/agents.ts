@@ -32,6 +32,13 @@ export class LabAgent {
     private readonly options: LabAgentOptions,
   ) {}
 
+  /** Prints the log lines since `from` (epoch ms), to explain a failed run. */
+  dumpLogs(from: number): void {
+    const lines = this.logs.filter((l) => Number(l.time) >= from);
+    console.error(`--- ${this.hostname}: ${lines.length} log lines since ${new Date(from).toISOString()}`);
+    for (const line of lines) console.error(JSON.stringify(line));
+  }
+
   get hostname(): string {
     return this.node.name;
   }
@@ -49,7 +56,8 @@ export class LabAgent {
         LINK_INTERFACE: this.node.iface,
         LINK_HOSTNAME: this.node.name,
         LINK_LISTEN: `127.0.0.1:${port}`,
-        LINK_LOG_LEVEL: 'info',
+        // LAB_LOG_LEVEL=debug to see every etcd retry when a lab test needs explaining.
+        LINK_LOG_LEVEL: process.env.LAB_LOG_LEVEL ?? 'info',
         ...this.options.env,
       },
     });

@@ -171,13 +171,9 @@ export class FaultLab {
     }[];
   }
 
-  /** Prints each agent's log lines since `from` (epoch ms) at info level and above, to explain a failure. */
+  /** Prints each agent's log lines since `from` (epoch ms) and the holders sampled, to explain a failure. */
   dumpLogs(from: number): void {
-    for (const agent of this.agents) {
-      const lines = agent.logs.filter((l) => Number(l.time) >= from && Number(l.level ?? 30) >= 30);
-      console.error(`--- ${agent.hostname}: ${lines.length} log lines since ${new Date(from).toISOString()}`);
-      for (const line of lines) console.error(JSON.stringify(line));
-    }
+    for (const agent of this.agents) agent.dumpLogs(from);
     console.error(`--- holder samples: ${JSON.stringify(this.checker.changes(this.address, from))}`);
   }
 

@@ -27,6 +27,38 @@ async function throughRelay(): Promise<EtcdCoordination> {
   return coordination;
 }
 
+describe('the lock watch after an etcd outage, real etcd', () => {
+  it('sees changes again within a couple of seconds of etcd returning', { timeout: 60_000 }, async () => {
+    const watching = new EtcdCoordination({ endpoints: [etcd.url], callTimeoutMs: CALL_TIMEOUT_MS });
+    coordination = watching;
+    const seen: { key: string; at: number }[] = [];
+    await watching.lock.watch('/link/', {
+      onChange: (change) => seen.push({ key: change.key, at: Date.now() }),
+      onReconnect: () => undefined,
+      onError: () => undefined,
+    });
+    await etcd.stop();
+    // Long enough for a default backoff to grow past several seconds.
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    await etcd.start();
+    const back = Date.now();
+    const writer = new EtcdCoordination({ endpoints: [etcd.url], callTimeoutMs: 5000 });
+    try {
+      await writer.kv.put('/link/default/after-the-outage', 'b');
+    } finally {
+      await writer.close();
+    }
+    const deadline = Date.now() + 20_000;
+    while (!seen.some((s) => s.key.endsWith('after-the-outage')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const event = seen.find((s) => s.key.endsWith('after-the-outage'));
+    console.info(`watch saw the put ${event ? event.at - back : 'never'} ms after etcd returned`);
+    expect(event).toBeDefined();
+    expect((event?.at ?? Number.POSITIVE_INFINITY) - back).toBeLessThan(2500);
+  });
+});
+
 /**
  * The host lease must recover as soon as etcd can be reached again. A connection that lost packets
  * in a partition waits for TCP's backed-off retransmission after the heal, so the lease's calls
