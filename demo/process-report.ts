@@ -1,3 +1,4 @@
+import { startTimeOf } from './run-dir.js';
 import { result } from './say.js';
 
 /**
@@ -5,15 +6,18 @@ import { result } from './say.js';
  * ones appear, so whoever runs the demo can check afterwards that none is left.
  */
 export class ProcessReport {
-  readonly #seen = new Set<number>();
+  readonly #seen = new Map<number, string | undefined>();
 
   add(pids: Iterable<number>): void {
     let grew = false;
     for (const pid of pids) {
       if (this.#seen.has(pid)) continue;
-      this.#seen.add(pid);
+      this.#seen.set(pid, startTimeOf(pid));
       grew = true;
     }
-    if (grew) result({ type: 'processes', pids: [...this.#seen] });
+    if (!grew) return;
+    const started: Record<string, string> = {};
+    for (const [pid, start] of this.#seen) if (start) started[pid] = start;
+    result({ type: 'processes', pids: [...this.#seen.keys()], started });
   }
 }

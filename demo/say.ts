@@ -37,7 +37,12 @@ export function fail(text: string): void {
 
 export type DemoResult =
   | { type: 'mode'; mode: 'lab' | 'dry-run'; pid: number; namespacePrefix: string | null; dataDir: string }
-  | { type: 'processes'; pids: number[] }
+  | {
+      type: 'processes';
+      pids: number[];
+      /** Each PID's start time (`/proc/PID/stat` field 22), so a reused PID is not taken for it. */
+      started: Record<string, string>;
+    }
   | { type: 'ready'; liveView: string; etcd: string; vip: string; holder: string }
   | {
       type: 'failover';

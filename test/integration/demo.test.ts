@@ -4,9 +4,10 @@
  * is interrupted mid-way.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startTimeOf } from '../../demo/run-dir.js';
 import type { DemoResult } from '../../demo/say.js';
 import { REPO_ROOT } from '../lab/lab.js';
 import { LineCollector } from '../lab/line-collector.js';
@@ -81,12 +82,25 @@ class DemoRun {
   }
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * `pid` still runs the process that started at `start`: PIDs are reused quickly on a busy machine,
+ * and a killed child the demo did not wait for is a zombie until init reaps it.
+ */
+function stillRunning(pid: number, start: string | undefined): boolean {
+  if (start === undefined || startTimeOf(pid) !== start) return false;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function describeProcess(pid: number): string {
+  try {
+    return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`;
+  } catch {
+    return `${pid}: gone`;
   }
 }
 
@@ -108,9 +122,14 @@ function expectNothingLeft(run: DemoRun): void {
   const mode = run.result('mode');
   expect(mode, 'the demo reports its mode').toBeDefined();
   expect(run.result('cleanup')).toMatchObject({ ok: true });
-  const pids = run.results().flatMap((r) => (r.type === 'processes' ? r.pids : []));
+  const reports = run.results().filter((r) => r.type === 'processes');
+  const started = Object.assign({}, ...reports.map((r) => r.started)) as Record<string, string>;
+  const pids = [...new Set(reports.flatMap((r) => r.pids))];
   expect(pids.length).toBeGreaterThan(0);
-  expect(pids.filter(isAlive), 'processes the demo started').toEqual([]);
+  expect(
+    pids.filter((pid) => stillRunning(pid, started[pid])).map(describeProcess),
+    'processes the demo started',
+  ).toEqual([]);
   expect(existsSync(mode!.dataDir), `${mode!.dataDir} (etcd data)`).toBe(false);
   const prefix = mode!.namespacePrefix;
   if (prefix) {

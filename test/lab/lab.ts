@@ -23,7 +23,7 @@ import {
   type StdioOptions,
   spawn,
 } from 'node:child_process';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -364,9 +364,13 @@ export class Lab {
     this.#unhook?.();
     for (const forward of this.#forwards) forward.close();
     await this.processes.killAll();
+    const slow = this.processes.pids; // killed, not seen exiting yet
     const ours = this.#existingNamespaces();
     // Grandchildren of tracked processes (a shell's children, say) may still live there.
-    killNamespacePids(ours);
+    const strays = killNamespacePids(ours);
+    // On a loaded machine a killed process can take seconds to exit: whoever checks after us
+    // must find nothing left.
+    await waitGone([...slow, ...strays], 10_000);
     if (ours.length > 0)
       await ipBatch(
         undefined,
@@ -443,7 +447,9 @@ function listNamespaces(): string[] {
  * SIGKILLs every process inside the given namespaces, found as `ip netns pids` does (same inode
  * for /proc/PID/ns/net as for the namespace's file), in one pass over /proc.
  */
-function killNamespacePids(namespaces: readonly string[]): void {
+/** SIGKILLs every process in `namespaces`; returns their PIDs. */
+function killNamespacePids(namespaces: readonly string[]): number[] {
+  const killed: number[] = [];
   const inodes = new Set<number>();
   for (const ns of namespaces) {
     try {
@@ -452,14 +458,37 @@ function killNamespacePids(namespaces: readonly string[]): void {
       // Already deleted.
     }
   }
-  if (inodes.size === 0) return;
+  if (inodes.size === 0) return killed;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (inodes.has(statSync(`/proc/${entry}/ns/net`).ino)) process.kill(Number(entry), 'SIGKILL');
+      if (inodes.has(statSync(`/proc/${entry}/ns/net`).ino)) {
+        process.kill(Number(entry), 'SIGKILL');
+        killed.push(Number(entry));
+      }
     } catch {
       // Gone meanwhile, or not ours to read.
     }
+  }
+  return killed;
+}
+
+/** Polls until none of `pids` runs any more (gone, or a zombie waiting to be reaped), bounded. */
+async function waitGone(pids: readonly number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let left = pids.filter(isRunning);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    left = left.filter(isRunning);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return false;
   }
 }
 
