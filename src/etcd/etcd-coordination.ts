@@ -135,7 +135,7 @@ export class EtcdCoordination implements CoordinationPort {
       (deadline) => this.leaseCall((c) => this.keepAliveOnce(c, leaseId, deadline)),
       {
         deadline: Date.now() + this.conn.callTimeoutMs,
-        retryable: (error) => error instanceof Error && isRecoverableError(castGrpcError(error)),
+        retryable: isConnectionError,
       },
     );
   }
