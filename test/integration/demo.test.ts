@@ -11,7 +11,7 @@ import { startTimeOf } from '../../demo/run-dir.js';
 import type { DemoResult } from '../../demo/say.js';
 import { REPO_ROOT } from '../lab/lab.js';
 import { LineCollector } from '../lab/line-collector.js';
-import { exited } from '../lab/processes.js';
+import { exited, isRunning } from '../lab/processes.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -82,18 +82,9 @@ class DemoRun {
   }
 }
 
-/**
- * `pid` still runs the process that started at `start`: PIDs are reused quickly on a busy machine,
- * and a killed child the demo did not wait for is a zombie until init reaps it.
- */
+/** `pid` still runs the process that started at `start`: PIDs are reused quickly on a busy machine. */
 function stillRunning(pid: number, start: string | undefined): boolean {
-  if (start === undefined || startTimeOf(pid) !== start) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  return start !== undefined && startTimeOf(pid) === start && isRunning(pid);
 }
 
 function describeProcess(pid: number): string {

@@ -23,7 +23,7 @@ import {
   type StdioOptions,
   spawn,
 } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,7 +33,7 @@ import { onProcessExit } from './cleanup.js';
 import { type LabEtcd, type LabEtcdOptions, startLabEtcd } from './etcd.js';
 import { type Forward, startForward } from './forward.js';
 import { type ProbeLoop, type ProbeLoopOptions, startProbeLoop } from './probe-loop.js';
-import { ProcessGroup } from './processes.js';
+import { isRunning, ProcessGroup } from './processes.js';
 
 export interface LabOptions {
   /** Host namespaces, named a, b, c, ... (at most 26). */
@@ -445,9 +445,8 @@ function listNamespaces(): string[] {
 
 /**
  * SIGKILLs every process inside the given namespaces, found as `ip netns pids` does (same inode
- * for /proc/PID/ns/net as for the namespace's file), in one pass over /proc.
+ * for /proc/PID/ns/net as for the namespace's file), in one pass over /proc. Returns their PIDs.
  */
-/** SIGKILLs every process in `namespaces`; returns their PIDs. */
 function killNamespacePids(namespaces: readonly string[]): number[] {
   const killed: number[] = [];
   const inodes = new Set<number>();
@@ -480,15 +479,6 @@ async function waitGone(pids: readonly number[], timeoutMs: number): Promise<voi
   while (left.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     left = left.filter(isRunning);
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return false;
   }
 }
 
