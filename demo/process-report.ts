@@ -1,4 +1,4 @@
-import { startTimeOf } from './run-dir.js';
+import { startTimeOf } from '../test/lab/processes.js';
 import { result } from './say.js';
 
 /**

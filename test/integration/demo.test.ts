@@ -7,11 +7,10 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTimeOf } from '../../demo/run-dir.js';
 import type { DemoResult } from '../../demo/say.js';
 import { REPO_ROOT } from '../lab/lab.js';
 import { LineCollector } from '../lab/line-collector.js';
-import { exited, isRunning } from '../lab/processes.js';
+import { exited, isRunning, startTimeOf } from '../lab/processes.js';
 
 const isRoot = process.getuid?.() === 0;
 

@@ -51,12 +51,23 @@ export function exited(child: ChildProcess): Promise<{ code: number | null; sign
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-/** `pid` runs: it exists and is not a zombie waiting to be reaped (which `kill(pid, 0)` counts). */
-export function isRunning(pid: number): boolean {
+/** The fields of `/proc/PID/stat` after the command name (state first), or undefined if it is gone. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** `pid` runs: it exists and is not a zombie waiting to be reaped (which `kill(pid, 0)` counts). */
+export function isRunning(pid: number): boolean {
+  const state = statFields(pid)?.[0];
+  return state !== undefined && state !== 'Z';
+}
+
+/** Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot. */
+export function startTimeOf(pid: number): string | undefined {
+  return statFields(pid)?.[19];
 }
