@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { HealthCheck } from '../ports/health.js';
+import { describeInput } from './describe-input.js';
 import { type Endpoint, FAULT_POLICIES, type FaultPolicy } from './endpoint.js';
 
 /**
@@ -39,14 +40,14 @@ export function parseRecord(raw: string, defaultPolicy: FaultPolicy): Endpoint {
   if (typeof data !== 'object' || data === null) throw new Error('stored endpoint is not an object');
   const id = data.id;
   if (typeof id !== 'string' || !/^vip-[a-zA-Z0-9-]{36}$/.test(id))
-    throw new Error(`id: invalid (${String(id)})`);
+    throw new Error(`id: invalid (${describeInput(id)})`);
   const config = data.plugin_config as { ip?: unknown } | undefined;
   // v2 records kept the IP at the top level.
   const ip = typeof config?.ip === 'string' ? config.ip : data.ip;
   if (typeof ip !== 'string' || !isCidr(ip))
-    throw new Error(`plugin_config.ip: not an IP with prefix (${String(ip)})`);
+    throw new Error(`plugin_config.ip: not an IP with prefix (${describeInput(ip)})`);
   if (data.plugin !== undefined && data.plugin !== 'arp')
-    throw new Error(`plugin: unsupported (${String(data.plugin)})`);
+    throw new Error(`plugin: unsupported (${describeInput(data.plugin)})`);
   const interval = data.healthcheck_interval ?? 0;
   if (typeof interval !== 'number' || interval < 0)
     throw new Error('healthcheck_interval: not a number >= 0');

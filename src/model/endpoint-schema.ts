@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { HealthCheck } from '../ports/health.js';
+import { describeInput } from './describe-input.js';
 import { FAULT_POLICIES } from './endpoint.js';
 
 /**
@@ -143,7 +144,7 @@ export const createEndpointBodySchema = z.object(
       error: (issue) =>
         issue.input === undefined
           ? "plugin is required: 'arp'"
-          : `plugin not found: '${String(issue.input)}' (supported: 'arp')`,
+          : `plugin not found: '${describeInput(issue.input)}' (supported: 'arp')`,
     }),
     plugin_config: z.object(
       { ip: cidrSchema },

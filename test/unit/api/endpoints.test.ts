@@ -157,9 +157,10 @@ describe('POST /endpoints', () => {
 
   it('answers 422 naming plugin for an unknown or missing plugin (LinK answered 500)', async () => {
     const { call } = setup();
-    for (const plugin of ['outscale_public_ip', 'webhook', 'ARP', '', 42]) {
+    // An object whose toString is not a function made the error message throw (500).
+    for (const plugin of ['outscale_public_ip', 'webhook', 'ARP', '', 42, { toString: '' }]) {
       const { status, json } = await call('POST', '/endpoints', { ...VALID_BODY, plugin });
-      expect(status, String(plugin)).toBe(422);
+      expect(status, JSON.stringify(plugin)).toBe(422);
       expect(json.errors.plugin[0]).toMatch(/plugin not found/);
     }
     const { plugin: _, ...withoutPlugin } = VALID_BODY;
