@@ -30,7 +30,7 @@ import type {
   PeerStatus,
   TransitionRecord,
 } from './agent-service.js';
-import type { AgentSettings } from './settings.js';
+import type { AgentSettings } from './agent-settings.js';
 import { StatusPublisher } from './status-publisher.js';
 import { causeOf, TransitionLog } from './transition-log.js';
 import { provideVipMachine } from './vip-actors.js';

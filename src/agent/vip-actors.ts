@@ -12,7 +12,7 @@ import type { ProbePort } from '../ports/health.js';
 import type { Logger } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
 import type { AgentObserver } from './agent-observer.js';
-import type { AgentSettings } from './settings.js';
+import type { AgentSettings } from './agent-settings.js';
 
 export interface VipActorDeps {
   hostname: string;

@@ -1,6 +1,6 @@
-import { CapAnnouncer } from '../net/arp-announcer.js';
-import { readInterfaceInfo } from '../net/interface-info.js';
-import { IpRouteAddressPort } from '../net/ip-address.js';
+import { readInterfaceInfo } from '../net/address/interface-info.js';
+import { IpRouteAddressPort } from '../net/address/ip-address.js';
+import { CapAnnouncer } from '../net/frames/arp-announcer.js';
 import type { Logger } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
 

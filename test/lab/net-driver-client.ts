@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import type { AnnouncerCounters } from '../../src/net/arp-announcer.js';
-import type { InterfaceInfo } from '../../src/net/interface-info.js';
+import type { InterfaceInfo } from '../../src/net/address/interface-info.js';
+import type { AnnouncerCounters } from '../../src/net/frames/arp-announcer.js';
 import type { Conflict } from '../../src/ports/network.js';
 import type { Lab, NodeRef } from './lab.js';
 import { LineCollector } from './line-collector.js';

@@ -7,10 +7,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { announceBurst, CapAnnouncer } from '../../src/net/arp-announcer.js';
-import { FrameLinkRegistry } from '../../src/net/frame-link-registry.js';
-import { readInterfaceInfo } from '../../src/net/interface-info.js';
-import { IpRouteAddressPort } from '../../src/net/ip-address.js';
+import { readInterfaceInfo } from '../../src/net/address/interface-info.js';
+import { IpRouteAddressPort } from '../../src/net/address/ip-address.js';
+import { announceBurst, CapAnnouncer } from '../../src/net/frames/arp-announcer.js';
+import { FrameLinkRegistry } from '../../src/net/frames/frame-link-registry.js';
 import { systemClock } from '../../src/ports/clock.js';
 
 const iface = process.argv[2] ?? 'eth0';

@@ -1,5 +1,5 @@
 import { Agent } from '../../src/agent/agent.js';
-import { type AgentSettings, defaultSettings } from '../../src/agent/settings.js';
+import { type AgentSettings, defaultSettings } from '../../src/agent/agent-settings.js';
 import { EtcdCoordination } from '../../src/etcd/etcd-coordination.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { silentLogger } from '../../src/ports/logger.js';

@@ -1,5 +1,5 @@
 import { Agent } from '../../src/agent/agent.js';
-import { type AgentSettings, defaultSettings } from '../../src/agent/settings.js';
+import { type AgentSettings, defaultSettings } from '../../src/agent/agent-settings.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { FakeEtcd } from '../fakes/fake-coordination.js';
 import { FakeAddresses, FakeAnnouncer, FakeProbe, fakeMac } from '../fakes/fake-network.js';

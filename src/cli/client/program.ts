@@ -1,11 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from '../../config/package-version.js';
 import { FAULT_POLICIES } from '../../model/endpoint.js';
 import type { WireHealthCheck } from '../../model/endpoint-schema.js';
 import { ApiError, LinkApiClient } from './api-client.js';
 import { parseHost } from './base-url.js';
 import { describeChecks, endpointDetails, endpointsTable } from './format.js';
 import { HEALTH_CHECK_SYNTAX, parseHealthCheckArg } from './health-check-arg.js';
-import { clientVersion } from './version.js';
 
 export interface ClientIo {
   stdout(text: string): void;
@@ -41,11 +41,10 @@ interface IdOptions {
  * LinK's commands and flags, plus `--json` for scripts; unlike LinK, any API error exits non-zero.
  */
 export async function runClient(argv: readonly string[], io: ClientIo, env: ClientEnv = {}): Promise<number> {
-  const version = clientVersion();
   const print = (text: string) => io.stdout(text.endsWith('\n') ? text : `${text}\n`);
   const program = new Command('link-client')
     .description('Drive a LinK agent over its HTTP API')
-    .version(version, '-v, --version', 'print the client version')
+    .version(VERSION, '-v, --version', 'print the client version')
     .option(
       '--host <host>',
       `LinK API, host:port or http(s)://host[:port] [LINK_HOST; default: ${DEFAULT_HOST}]`,
@@ -72,7 +71,7 @@ export async function runClient(argv: readonly string[], io: ClientIo, env: Clie
     const client = new LinkApiClient({
       baseUrl,
       timeoutMs: timeout * 1000,
-      userAgent: `link-cli/${version}`,
+      userAgent: `link-cli/${VERSION}`,
       ...(user === undefined ? {} : { user }),
       ...(password === undefined ? {} : { password }),
     });
@@ -194,11 +193,11 @@ export async function runClient(argv: readonly string[], io: ClientIo, env: Clie
     .description('print the client and server versions')
     .action(async (_options, command: Command) => {
       const { client, json } = clientFor(command);
-      if (!json) print(`Client version: ${version}`);
+      if (!json) print(`Client version: ${VERSION}`);
       const answer = await client.version();
       print(
         json
-          ? JSON.stringify({ client: version, server: answer.body.version })
+          ? JSON.stringify({ client: VERSION, server: answer.body.version })
           : `Server version: ${answer.body.version}`,
       );
     });

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultSettings } from '../../../src/agent/settings.js';
-import { toAgentSettings } from '../../../src/config/agent-settings.js';
+import { defaultSettings } from '../../../src/agent/agent-settings.js';
 import { envOf, type Setting, settings } from '../../../src/config/config.schema.js';
 import { ConfigError, ConfigExit } from '../../../src/config/config-error.js';
 import { readConfigTable, renderConfigTable, writeConfigTable } from '../../../src/config/config-table.js';
 import { toEtcdConnection } from '../../../src/config/etcd-connection.js';
 import { type Env, type LoadOptions, loadConfig, unknownEnv } from '../../../src/config/load-config.js';
+import { toAgentSettings } from '../../../src/config/to-agent-settings.js';
 
 const base: LoadOptions = { osHostname: () => 'node-1', fileExists: (path) => path.startsWith('/etc/link/') };
 const load = (argv: string[], env: Env = {}, options: LoadOptions = {}) =>

@@ -1,0 +1,133 @@
+import { pino } from 'pino';
+import { Agent } from '../agent/agent.js';
+import { createApp } from '../api/app.js';
+import { createMetrics } from '../api/metrics.js';
+import { serveApp } from '../api/serve.js';
+import type { LinkConfig } from '../config/config.schema.js';
+import { ConfigError, ConfigExit } from '../config/config-error.js';
+import { toEtcdConnection } from '../config/etcd-connection.js';
+import { loadConfig, unknownEnv } from '../config/load-config.js';
+import { VERSION } from '../config/package-version.js';
+import { toAgentSettings } from '../config/to-agent-settings.js';
+import { EtcdCoordination } from '../etcd/etcd-coordination.js';
+import { NetProbe } from '../net/probes/net-probe.js';
+import { systemClock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import { etcdPreflight } from './etcd-preflight.js';
+import { dryRunNetwork, type HostNetwork, realNetwork } from './network.js';
+
+/**
+ * The composition root: configuration in, real adapters wired to the agent once, the API served,
+ * signals turned into a shutdown that runs through the statecharts.
+ */
+export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  let config: LinkConfig;
+  try {
+    config = loadConfig(argv, env, { version: VERSION });
+  } catch (error) {
+    if (error instanceof ConfigExit) {
+      process.stdout.write(`${error.output}\n`);
+      process.exit(0);
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`linkd: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const logger = pino({ level: config.logLevel, base: { host: config.hostname } }) as unknown as Logger;
+  for (const name of unknownEnv(env)) logger.warn({ variable: name }, 'unknown LINK_* variable ignored');
+
+  let network: HostNetwork;
+  try {
+    network = config.dryRun ? dryRunNetwork(logger) : await realNetwork(config.interface, logger);
+  } catch (error) {
+    logger.error({ err: error }, `cannot use interface ${config.interface} (--interface / LINK_INTERFACE)`);
+    process.exit(1);
+  }
+
+  const etcd = new EtcdCoordination(toEtcdConnection(config));
+  const preflight = await etcdPreflight(etcd);
+  if (preflight.fatal) {
+    logger.error({ etcd: config.etcd }, preflight.fatal);
+    await etcd.close();
+    process.exit(1);
+  }
+  if (!preflight.ok)
+    logger.warn({ etcd: config.etcd, detail: preflight.detail }, 'etcd unreachable at start; retrying');
+
+  const metrics = createMetrics();
+  const agent = new Agent({
+    hostname: config.hostname,
+    version: VERSION,
+    coordination: etcd,
+    address: network.address,
+    announcer: network.announcer,
+    probe: new NetProbe(),
+    clock: systemClock,
+    logger,
+    settings: toAgentSettings(config),
+    observer: metrics,
+    ...(config.inspect
+      ? {
+          inspect: (event) =>
+            logger.info(
+              {
+                inspect: event.type,
+                actor: (event.actorRef as { id?: string }).id,
+                event: 'event' in event ? (event.event as { type: string }).type : undefined,
+              },
+              'xstate inspection',
+            ),
+        }
+      : {}),
+  });
+  metrics.bindAgent(agent);
+
+  const { createUiRoutes } = await import('../api/ui/ui.routes.js').catch(() => ({
+    createUiRoutes: undefined as never,
+  }));
+  const app = createApp({
+    agent,
+    metrics,
+    ...(createUiRoutes ? { ui: createUiRoutes({ agent }) } : {}),
+    defaultFaultPolicy: config.faultPolicy,
+    logger,
+    ...(config.apiUser && config.apiPassword
+      ? { auth: { user: config.apiUser, password: config.apiPassword } }
+      : {}),
+  });
+
+  const server = await serveApp(app, {
+    listen: config.listen,
+    ...(config.tlsCert && config.tlsKey ? { tls: { certFile: config.tlsCert, keyFile: config.tlsKey } } : {}),
+  }).catch((error: Error) => {
+    logger.error({ err: error }, `${error.message} (--listen / LINK_LISTEN)`);
+    process.exit(1);
+  });
+  await agent.start();
+  logger.info({ api: server.url, version: VERSION, dryRun: config.dryRun }, 'linkd started');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    const hold = config.holdOnStop;
+    logger.info(
+      { signal, hold },
+      hold ? 'stopping, keeping VIPs bound for a restart' : 'stopping, handing VIPs over',
+    );
+    await agent.shutdown({ hold, deadlineMs: config.handoverTimeoutMs + 3000 });
+    await server.close();
+    await network.close();
+    await etcd.close();
+    logger.info({}, 'linkd stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

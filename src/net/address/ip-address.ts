@@ -1,0 +1,275 @@
+import type { AddressPort } from '../../ports/network.js';
+import { NetError } from '../net-error.js';
+import { IpCommandError, type IpRunner, runIp } from './ip-command.js';
+import { parseVip } from './vip-cidr.js';
+
+interface IpAddrJson {
+  ifname?: string;
+  addr_info?: { family?: string; local?: string; prefixlen?: number }[];
+}
+
+export interface IpRouteAddressPortOptions {
+  run?: IpRunner;
+  /**
+   * How long one read of the interface's addresses answers `has()` for every VIP (default 500 ms).
+   * Our own binds and unbinds are applied to it as they complete; only changes made behind the
+   * agent's back are seen up to this much later.
+   */
+  readMaxAgeMs?: number;
+  now?: () => number;
+}
+
+interface BoundAddress {
+  ip: string;
+  prefix: number;
+}
+
+interface Snapshot {
+  startedAt: number;
+  result: Promise<BoundAddress[]>;
+  /** Our writes completed since the read began, oldest first: they are applied over its result. */
+  later: { ip: string; prefix: number; bound: boolean }[];
+}
+
+interface PendingWrite {
+  args: string[];
+  what: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Binds VIPs on one interface with iproute2, like vip-manager's IP configurer: every operation is
+ * idempotent so an actor can retry or reconcile without first asking what is there.
+ *
+ * Every `ip` call is a fork of the agent, which costs milliseconds of its event loop (tens on a
+ * loaded host), so with hundreds of VIPs the calls are shared: one read of the address list
+ * answers every `has()` for a short while (with our own writes applied over it), and binds or
+ * unbinds requested while one is running go together through one `ip -batch` (group commit, no
+ * added delay for a lone call).
+ */
+export class IpRouteAddressPort implements AddressPort {
+  readonly #run: IpRunner;
+  readonly #maxAgeMs: number;
+  readonly #now: () => number;
+  #snapshot: Snapshot | undefined;
+  #pending: PendingWrite[] = [];
+  #writing = false;
+
+  constructor(
+    readonly iface: string,
+    options: IpRouteAddressPortOptions = {},
+  ) {
+    this.#run = options.run ?? runIp;
+    this.#maxAgeMs = options.readMaxAgeMs ?? 500;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Compares by address only (LinK does too): `10.0.0.10/24` counts as bound for `10.0.0.10/32`. */
+  async has(cidr: string): Promise<boolean> {
+    const { ip } = parseVip(cidr);
+    const snapshot = this.#fresh();
+    const read = await snapshot.result;
+    const written = snapshot.later.findLast((write) => write.ip === ip);
+    return written ? written.bound : read.some((bound) => bound.ip === ip);
+  }
+
+  /** The interface's addresses, canonical; shared with concurrent and recent callers (see the class). */
+  async addresses(): Promise<BoundAddress[]> {
+    const snapshot = this.#fresh();
+    const byIp = new Map((await snapshot.result).map((address) => [address.ip, address]));
+    for (const write of snapshot.later) {
+      if (write.bound) byIp.set(write.ip, { ip: write.ip, prefix: write.prefix });
+      else byIp.delete(write.ip);
+    }
+    return [...byIp.values()];
+  }
+
+  #fresh(): Snapshot {
+    const current = this.#snapshot;
+    if (current && this.#now() - current.startedAt <= this.#maxAgeMs) return current;
+    const snapshot: Snapshot = { startedAt: this.#now(), result: this.#readAddresses(), later: [] };
+    this.#snapshot = snapshot;
+    snapshot.result.catch(() => {
+      if (this.#snapshot === snapshot) this.#snapshot = undefined;
+    });
+    return snapshot;
+  }
+
+  async #readAddresses(): Promise<BoundAddress[]> {
+    const stdout = await this.#call(['-j', 'addr', 'show', 'dev', this.iface], 'read the addresses of');
+    let parsed: IpAddrJson[];
+    try {
+      parsed = JSON.parse(stdout) as IpAddrJson[];
+    } catch (error) {
+      throw new NetError(
+        `unexpected output from \`ip -j addr show dev ${this.iface}\`: is iproute2 too old?`,
+        {
+          cause: error,
+        },
+      );
+    }
+    return parsed
+      .flatMap((link) => link.addr_info ?? [])
+      .flatMap((info) => {
+        if (info.local === undefined) return [];
+        try {
+          return [{ ip: parseVip(info.local).ip, prefix: info.prefixlen ?? 0 }];
+        } catch {
+          return []; // e.g. a link-local address with a zone: never a VIP
+        }
+      });
+  }
+
+  async add(cidr: string): Promise<void> {
+    const vip = parseVip(cidr);
+    // `replace` succeeds when the address is already there. For IPv6, `nodad` makes the address
+    // usable at once instead of "tentative" for a second of duplicate detection, which would also
+    // swallow our unsolicited advertisements; conflicts are the etcd lock's job, not DAD's.
+    const args = ['addr', 'replace', vip.cidr, 'dev', this.iface];
+    if (vip.family === 6) args.push('nodad');
+    await this.#write(args, `bind ${vip.cidr} on`);
+  }
+
+  async remove(cidr: string): Promise<void> {
+    const vip = parseVip(cidr);
+    try {
+      await this.#write(['addr', 'del', vip.cidr, 'dev', this.iface], `unbind ${vip.cidr} from`);
+    } catch (error) {
+      // `ip addr del` of an absent address exits 2: already in the wanted state.
+      // A prefix other than the one bound gives the same answer; that address is left alone, since
+      // it may be the host's own address that an operator configured.
+      if (!isAddressAbsent(error)) throw error;
+      const other = (await this.addresses()).find((bound) => bound.ip === vip.ip);
+      if (other === undefined) return;
+      throw new NetError(
+        `${vip.ip} is bound on ${this.iface} as /${other.prefix}, not /${vip.prefix}: LinK did not bind it ` +
+          `this way, so it leaves it; fix the endpoint's prefix or remove the address by hand`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Queues one bind or unbind; the writes queued while another runs go out together. */
+  #write(args: string[], what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ args, what, resolve, reject });
+      if (!this.#writing) void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    this.#writing = true;
+    while (this.#pending.length > 0) {
+      const batch = this.#pending.splice(0);
+      if (batch.length === 1) await this.#writeOne(batch[0] as PendingWrite);
+      else await this.#writeBatch(batch);
+    }
+    this.#writing = false;
+  }
+
+  async #writeOne(write: PendingWrite): Promise<void> {
+    try {
+      await this.#call(write.args, write.what);
+      this.#wrote(write);
+      write.resolve();
+    } catch (error) {
+      this.#wrote(write, error);
+      write.reject(error);
+    }
+  }
+
+  /**
+   * A write that succeeded is applied over the current read, which may have started before it;
+   * after a failed one the interface's state is unknown, so the next caller reads it afresh.
+   */
+  #wrote(write: PendingWrite, error?: unknown): void {
+    if (error !== undefined) {
+      this.#snapshot = undefined;
+      return;
+    }
+    const [, verb, cidr = ''] = write.args;
+    const vip = parseVip(cidr);
+    this.#snapshot?.later.push({ ip: vip.ip, prefix: vip.prefix, bound: verb === 'replace' });
+  }
+
+  /**
+   * One `ip -force -batch -` for all. With `-force` iproute2 runs every line and names each one
+   * that failed ("Command failed -:N" after its message), so each caller still gets its own answer
+   * in iproute2's words. If the output cannot be read that way, the writes run again one at a
+   * time: they are idempotent.
+   */
+  async #writeBatch(batch: PendingWrite[]): Promise<void> {
+    let failures = new Map<number, string>();
+    try {
+      await this.#run(['-force', '-batch', '-'], `${batch.map((w) => w.args.join(' ')).join('\n')}\n`);
+    } catch (error) {
+      const attributed = error instanceof IpCommandError ? batchFailures(error.stderr) : undefined;
+      if (!attributed) {
+        for (const write of batch) await this.#writeOne(write);
+        return;
+      }
+      failures = attributed;
+    }
+    batch.forEach((write, i) => {
+      const stderr = failures.get(i + 1);
+      if (stderr === undefined) {
+        this.#wrote(write);
+        write.resolve();
+      } else {
+        const error = this.#explain(new IpCommandError(write.args, stderr, 2), write.what);
+        this.#wrote(write, error);
+        write.reject(error);
+      }
+    });
+  }
+
+  async #call(args: string[], what: string): Promise<string> {
+    try {
+      return await this.#run(args);
+    } catch (error) {
+      throw this.#explain(error, what);
+    }
+  }
+
+  #explain(error: unknown, what: string): unknown {
+    if (error instanceof IpCommandError && /does not exist|Cannot find device/i.test(error.stderr)) {
+      return new NetError(
+        `interface ${this.iface} not found: could not ${what} it; check the interface setting and \`ip link\``,
+        { cause: error },
+      );
+    }
+    if (error instanceof IpCommandError && /Operation not permitted/i.test(error.stderr)) {
+      return new NetError(`could not ${what} ${this.iface}: run as root or grant CAP_NET_ADMIN`, {
+        cause: error,
+      });
+    }
+    return error;
+  }
+}
+
+/**
+ * The failed lines of an `ip -force -batch` run and what iproute2 said about each, or undefined
+ * when its output is not only such reports (a parse error stops the batch midway, unreported).
+ */
+export function batchFailures(stderr: string): Map<number, string> | undefined {
+  const failures = new Map<number, string>();
+  let message: string[] = [];
+  for (const line of stderr.split('\n')) {
+    const failed = /^Command failed -:(\d+)$/.exec(line.trim());
+    if (failed) {
+      failures.set(Number(failed[1]), message.join('\n'));
+      message = [];
+    } else if (line.trim() !== '') {
+      message.push(line);
+    }
+  }
+  return failures.size > 0 && message.length === 0 ? failures : undefined;
+}
+
+/** EADDRNOTAVAIL, worded by the kernel's extended ack ("ipv4: Address not found.") or without it. */
+function isAddressAbsent(error: unknown): boolean {
+  return (
+    error instanceof IpCommandError && /Cannot assign requested address|address not found/i.test(error.stderr)
+  );
+}

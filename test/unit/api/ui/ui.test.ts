@@ -1,0 +1,285 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import type { AgentService } from '../../../../src/agent/agent-service.js';
+import { createApp } from '../../../../src/api/app.js';
+import { CLIENT_SCRIPT } from '../../../../src/api/ui/ui.client.js';
+import { createUiRoutes, type UiDeps } from '../../../../src/api/ui/ui.routes.js';
+import { TIMELINE_DEPTH, type UiCluster, type UiState } from '../../../../src/api/ui/ui.state.js';
+import { VIP_STATUSES } from '../../../../src/machines/vip.status.js';
+import { UiFakeAgent } from '../../../fakes/ui-fake-agent.js';
+
+const NOW = 1_760_000_000_000;
+
+function setup(options: Partial<UiDeps> = {}) {
+  const agent = new UiFakeAgent('node-a', () => NOW);
+  const app = new Hono().route('/ui', createUiRoutes({ agent, now: () => NOW, ...options }));
+  return { agent, app };
+}
+
+/** Reads server-sent events until `count` arrived. */
+async function readEvents(response: Response, count: number) {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const events: Record<string, string>[] = [];
+  while (events.length < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      if (frame.startsWith(':')) continue;
+      const event: Record<string, string> = {};
+      for (const line of frame.split('\n')) {
+        const colon = line.indexOf(':');
+        event[line.slice(0, colon)] = line.slice(colon + 1).trimStart();
+      }
+      events.push(event);
+    }
+  }
+  return { events, cancel: () => reader.cancel() };
+}
+
+describe('GET /ui', () => {
+  it('serves the page with the statechart, one element per state the page can highlight', async () => {
+    const { app } = setup();
+    const response = await app.request('/ui');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await response.text();
+    expect(html).toContain('<base href="/ui/" />');
+    expect(html).toContain('<template id="statechart-template"><svg');
+    expect(html).not.toContain('<?xml');
+    for (const status of VIP_STATUSES) expect(html).toContain(`data-state="${status}"`);
+    for (const testid of ['endpoint-list', 'cluster-view', 'connection', 'page-hostname']) {
+      expect(html).toContain(`data-testid="${testid}"`);
+    }
+  });
+
+  it('lets the browser load nothing but what the agent serves', async () => {
+    const { app } = setup();
+    const response = await app.request('/ui');
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("connect-src 'self'");
+    const html = await response.text();
+    // Relative links only (the SVG's XML namespaces name w3.org, but nothing fetches them).
+    const links = [...html.matchAll(/(?:src|href)="([^"]*)"/g)].map((match) => match[1] ?? '');
+    expect(links).toEqual(expect.arrayContaining(['app.js', 'app.css', '/ui/']));
+    expect(links.filter((link) => /^(?:[a-z]+:)?\/\//i.test(link))).toEqual([]);
+    // The SVG namespace is a name, not a place the script goes.
+    expect(CLIENT_SCRIPT.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:\/\//);
+  });
+
+  it('escapes what it prints', async () => {
+    const agent = new UiFakeAgent('<img src=x onerror=alert(1)>');
+    const app = new Hono().route('/ui', createUiRoutes({ agent }));
+    const html = await (await app.request('/ui')).text();
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('still serves the page when the diagram cannot be drawn, and tries again later', async () => {
+    const agent = new UiFakeAgent();
+    let calls = 0;
+    agent.machineDefinition = () => {
+      calls++;
+      return { id: 'vip' };
+    };
+    const app = new Hono().route('/ui', createUiRoutes({ agent }));
+    const html = await (await app.request('/ui')).text();
+    expect(html).toMatch(/data-diagram-error="diagram unavailable: not an XState machine definition: key/);
+    expect(html).not.toContain('statechart-template');
+    await app.request('/ui');
+    expect(calls).toBe(2);
+  });
+
+  it('serves a script that parses, styles, a favicon and the statechart', async () => {
+    const { app } = setup();
+    const script = await app.request('/ui/app.js');
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(() => new Function(CLIENT_SCRIPT)).not.toThrow();
+    expect((await app.request('/ui/app.css')).headers.get('content-type')).toMatch(/^text\/css/);
+    expect((await app.request('/ui/favicon.svg')).status).toBe(200);
+    const full = await (await app.request('/ui/statechart.svg')).text();
+    const outline = await (await app.request('/ui/statechart.svg?detail=outline')).text();
+    expect(full).toContain('failover / yieldLock');
+    expect(outline).not.toContain('failover / yieldLock');
+    expect(outline).toContain('invoke holder');
+  });
+});
+
+describe('GET /ui/state', () => {
+  it("answers this host's endpoints by address, with readable checks and recent transitions", async () => {
+    const { agent, app } = setup();
+    const b = agent.add('10.0.0.20/32');
+    const a = agent.add('10.0.0.9/32', { checks: [{ type: 'TCP', host: '10.0.0.5', port: 80 }] });
+    for (let i = 0; i < TIMELINE_DEPTH + 5; i++) {
+      agent.transition(a.id, i % 2 ? 'STANDBY' : 'ACTIVATED', 'elected', `round ${i}`);
+    }
+    agent.transition(b.id, 'STANDBY', 'demoted', 'node-b holds the lock');
+    const body = (await (await app.request('/ui/state')).json()) as UiState;
+    expect(body).toMatchObject({ hostname: 'node-a', version: '0.1.0-test', now: NOW });
+    expect(body.endpoints.map((e) => e.ip)).toEqual(['10.0.0.9/32', '10.0.0.20/32']);
+    expect(body.endpoints[0]?.check_labels).toEqual(['TCP 10.0.0.5:80']);
+    expect(body.history.filter((r) => r.endpointId === a.id)).toHaveLength(TIMELINE_DEPTH);
+    expect(body.history.at(-1)).toMatchObject({ endpointId: b.id, event: 'demoted' });
+  });
+});
+
+describe('GET /ui/cluster', () => {
+  it("groups every host's status by VIP, this host's from its own statecharts", async () => {
+    const { agent, app } = setup();
+    const view = agent.add('10.0.0.10/32', { status: 'ACTIVATED', holder: 'node-a' });
+    agent.peers = [
+      {
+        hostname: 'node-b',
+        electionKey: view.election_key,
+        status: 'STANDBY',
+        holder: 'node-a',
+        updatedAt: NOW - 900,
+      },
+      // Stale in etcd: this host's statechart says ACTIVATED.
+      {
+        hostname: 'node-a',
+        electionKey: view.election_key,
+        status: 'STANDBY',
+        holder: 'node-b',
+        updatedAt: NOW - 9000,
+      },
+      {
+        hostname: 'node-c',
+        electionKey: '10.0.0.30_32',
+        status: 'ACTIVATED',
+        holder: 'node-c',
+        updatedAt: NOW - 100,
+      },
+    ];
+    const body = await (await app.request('/ui/cluster')).json();
+    expect(body).toEqual({
+      now: NOW,
+      hostname: 'node-a',
+      vips: [
+        {
+          electionKey: '10.0.0.10_32',
+          ip: '10.0.0.10/32',
+          holder: 'node-a',
+          hosts: [
+            {
+              hostname: 'node-a',
+              electionKey: '10.0.0.10_32',
+              status: 'ACTIVATED',
+              holder: 'node-a',
+              updatedAt: NOW,
+              self: true,
+            },
+            {
+              hostname: 'node-b',
+              electionKey: '10.0.0.10_32',
+              status: 'STANDBY',
+              holder: 'node-a',
+              updatedAt: NOW - 900,
+              self: false,
+            },
+          ],
+        },
+        {
+          electionKey: '10.0.0.30_32',
+          ip: '10.0.0.30/32',
+          holder: 'node-c',
+          hosts: [
+            {
+              hostname: 'node-c',
+              electionKey: '10.0.0.30_32',
+              status: 'ACTIVATED',
+              holder: 'node-c',
+              updatedAt: NOW - 100,
+              self: false,
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it("shows this host's statuses and the reason when etcd fails or does not answer", async () => {
+    const { agent, app } = setup({ clusterTimeoutMs: 30 });
+    agent.add('10.0.0.10/32', { status: 'STANDBY' });
+    agent.clusterError = new Error('etcd unreachable: 14 UNAVAILABLE');
+    const failed = (await (await app.request('/ui/cluster')).json()) as UiCluster & { error?: string };
+    expect(failed.error).toBe('other hosts unknown: etcd unreachable: 14 UNAVAILABLE');
+    expect(failed.vips[0]?.hosts).toEqual([
+      expect.objectContaining({ hostname: 'node-a', status: 'STANDBY' }),
+    ]);
+    agent.clusterError = undefined;
+    agent.clusterHangs = true;
+    const slow = (await (await app.request('/ui/cluster')).json()) as UiCluster & { error?: string };
+    expect(slow.error).toBe('other hosts unknown: etcd did not answer within 30 ms');
+  });
+});
+
+describe('GET /ui/events', () => {
+  it('streams transitions after a ready event, and lets go of the agent when the page leaves', async () => {
+    const { agent, app } = setup();
+    const view = agent.add('10.0.0.10/32');
+    const response = await app.request('/ui/events');
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const reading = readEvents(response, 3);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const first = agent.transition(view.id, 'ACTIVATED', 'elected', 'this host holds the lock');
+    const second = agent.transition(view.id, 'STANDBY', 'demoted', 'node-b holds the lock');
+    const { events, cancel } = await reading;
+    expect(events[0]).toMatchObject({ event: 'ready', data: JSON.stringify({ hostname: 'node-a' }) });
+    expect(events.slice(1).map((e) => [e.event, JSON.parse(e.data ?? '')])).toEqual([
+      ['transition', first],
+      ['transition', second],
+    ]);
+    expect(agent.listenerCount).toBe(1);
+    await cancel();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(agent.listenerCount).toBe(0);
+  });
+
+  it('keeps an idle stream open with comments', async () => {
+    const { app } = setup({ heartbeatMs: 20 });
+    const response = await app.request('/ui/events');
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes(': keepalive')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+  });
+
+  it('answers HEAD without subscribing', async () => {
+    const { agent, app } = setup();
+    const response = await app.request('/ui/events', { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(agent.listenerCount).toBe(0);
+  });
+
+  it('drops a page that stops reading instead of queueing without end', async () => {
+    const { agent, app } = setup();
+    const view = agent.add('10.0.0.10/32');
+    const response = await app.request('/ui/events');
+    const reader = response.body!.getReader();
+    await reader.read();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(agent.listenerCount).toBe(1);
+    for (let i = 0; i < 1100; i++) agent.transition(view.id, i % 2 ? 'STANDBY' : 'ACTIVATED', 'elected', '');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(agent.listenerCount).toBe(0);
+  });
+});
+
+describe('mounted in the API', () => {
+  it('answers at /ui next to the API routes', async () => {
+    const agent: AgentService = new UiFakeAgent('node-a');
+    const app = createApp({ agent, ui: createUiRoutes({ agent }) });
+    expect((await app.request('/ui')).status).toBe(200);
+    expect(await (await app.request('/ui/state')).json()).toMatchObject({ hostname: 'node-a' });
+    expect((await app.request('/version')).status).toBe(200);
+    expect((await app.request('/ui/')).headers.get('location')).toBe('/ui');
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { IpRouteAddressPort } from '../../../../src/net/address/ip-address.js';
+import { IpCommandError, type IpRunner } from '../../../../src/net/address/ip-command.js';
+import { NetError } from '../../../../src/net/net-error.js';
+
+/** A fake `ip` that keeps an address list and answers like iproute2 does. */
+function fakeIp(initial: { local: string; prefixlen: number }[] = []) {
+  const bound = [...initial];
+  const calls: string[][] = [];
+  const fail = (args: readonly string[], stderr: string, code = 2) => {
+    throw new IpCommandError(args, stderr, code);
+  };
+  const run: IpRunner = async (args) => {
+    calls.push([...args]);
+    if (args.includes('eth9')) fail(args, 'Cannot find device "eth9"', 1);
+    if (args[0] === '-j') {
+      return JSON.stringify([
+        {
+          ifname: 'eth0',
+          addr_info: [{ family: 'inet6', local: 'fe80::1', prefixlen: 64 }, ...bound.map((a) => ({ ...a }))],
+        },
+      ]);
+    }
+    const [, verb, cidr = ''] = args;
+    const [local = '', prefix = ''] = cidr.split('/');
+    const index = bound.findIndex((a) => a.local === local && a.prefixlen === Number(prefix));
+    if (verb === 'replace' && index < 0) bound.push({ local, prefixlen: Number(prefix) });
+    if (verb === 'del') {
+      // Kernels with extended ack word it this way; older ones say "Cannot assign requested address".
+      if (index < 0) fail(args, `Error: ipv${local.includes(':') ? 6 : 4}: Address not found.`);
+      bound.splice(index, 1);
+    }
+    return '';
+  };
+  return { run, calls, bound };
+}
+
+describe('IpRouteAddressPort', () => {
+  it('binds with replace, and with nodad for IPv6', async () => {
+    const ip = fakeIp();
+    const port = new IpRouteAddressPort('eth0', { run: ip.run });
+    await port.add('10.0.0.10/32');
+    await port.add('fd00:0::10/128');
+    expect(ip.calls).toEqual([
+      ['addr', 'replace', '10.0.0.10/32', 'dev', 'eth0'],
+      ['addr', 'replace', 'fd00::10/128', 'dev', 'eth0', 'nodad'],
+    ]);
+  });
+
+  it('compares by address, ignoring the prefix and the spelling', async () => {
+    const port = new IpRouteAddressPort('eth0', { run: fakeIp([{ local: 'fd00::10', prefixlen: 64 }]).run });
+    expect(await port.has('fd00:0:0::10/128')).toBe(true);
+    expect(await port.has('fd00::11/128')).toBe(false);
+    expect(await port.has('fe80::1')).toBe(true);
+  });
+
+  it('removes idempotently', async () => {
+    const ip = fakeIp([{ local: '10.0.0.10', prefixlen: 32 }]);
+    const port = new IpRouteAddressPort('eth0', { run: ip.run });
+    await port.remove('10.0.0.10/32');
+    await port.remove('10.0.0.10/32');
+    await port.remove('10.0.0.99');
+    expect(ip.bound).toEqual([]);
+  });
+
+  it('also reads the older wording of an absent address', async () => {
+    const run: IpRunner = async (args) => {
+      if (args[0] === '-j') return '[]';
+      throw new IpCommandError(args, 'RTNETLINK answers: Cannot assign requested address', 2);
+    };
+    await new IpRouteAddressPort('eth0', { run }).remove('10.0.0.10/32');
+  });
+
+  it('leaves an address bound with another prefix and says why', async () => {
+    const ip = fakeIp([{ local: '10.0.0.10', prefixlen: 24 }]);
+    const port = new IpRouteAddressPort('eth0', { run: ip.run });
+    const error = await port.remove('10.0.0.10/32').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetError);
+    expect((error as Error).message).toMatch(/bound on eth0 as \/24, not \/32/);
+    expect((error as Error).cause).toBeInstanceOf(IpCommandError);
+    expect(ip.bound).toHaveLength(1);
+  });
+
+  it('names a missing interface and keeps the cause', async () => {
+    const port = new IpRouteAddressPort('eth9', { run: fakeIp().run });
+    const error = await port.add('10.0.0.10/32').catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /^interface eth9 not found: could not bind 10\.0\.0\.10\/32 on it/,
+    );
+    expect((error as Error).cause).toBeInstanceOf(IpCommandError);
+    await expect(port.remove('10.0.0.10/32')).rejects.toThrow(/interface eth9 not found/);
+  });
+
+  it('rejects something that is not an address before calling ip', async () => {
+    const ip = fakeIp();
+    const port = new IpRouteAddressPort('eth0', { run: ip.run });
+    await expect(port.add('10.0.0.300/32')).rejects.toThrow(/not an IP address or CIDR/);
+    await expect(port.add('10.0.0.3/33')).rejects.toThrow(/invalid prefix length: use 0-32/);
+    expect(ip.calls).toEqual([]);
+  });
+});
