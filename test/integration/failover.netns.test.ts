@@ -321,7 +321,11 @@ describe.skipIf(!isRoot)('failover in network namespaces (root)', () => {
       `stale ${VIP} removed from ${holder.hostname} ${Date.now() - restarted} ms after restart (${removedMs} ms after linkd started)`,
     );
     expect(await boundOn(lab, VIP)).toEqual([moved.to]);
-    expect(holder.logs.some((l) => l.msg === 'VIP unbound')).toBe(true);
+    await holder.waitForLog(
+      (l) => Number(l.time) >= restarted && l.msg === 'VIP unbound',
+      5000,
+      'VIP unbound',
+    );
     // The client was never sent back to the stale address.
     const after = loop.samples.filter((s) => s.at >= restarted);
     expect(after.filter((s) => s.ok).every((s) => s.answer === moved.to)).toBe(true);

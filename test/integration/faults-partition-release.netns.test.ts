@@ -42,27 +42,40 @@ describe.skipIf(!isRoot)('faults: partition the holder, release policy (root)', 
     const unboundOnA = changes.find((c) => !c.holders.includes('a'))?.at;
     const boundElsewhere = changes.find((c) => c.holders.some((h) => h !== 'a'));
     const successor = boundElsewhere?.holders.find((h) => h !== 'a') as string;
-    const released = lab
-      .transitions('a')
-      .find((t) => t.time >= partitionedAt && t.from === 'ACTIVATED' && t.to === 'STANDBY');
-    const activated = lab.transitions(successor).find((t) => t.time >= partitionedAt && t.to === 'ACTIVATED');
-    const deleted = lock.events.find((e) => e.at >= partitionedAt && e.holder === undefined);
+    // Logs and the test's lock watch may arrive after the checker saw their effect: wait for them.
+    const released = await lab.waitForTransition(
+      'a',
+      (t) => t.time >= partitionedAt && t.from === 'ACTIVATED' && t.to === 'STANDBY',
+      5000,
+      'left ACTIVATED',
+    );
+    const activated = await lab.waitForTransition(
+      successor,
+      (t) => t.time >= partitionedAt && t.to === 'ACTIVATED',
+      5000,
+      'ACTIVATED',
+    );
+    const deleted = await lock.waitFor(
+      (e) => e.at >= partitionedAt && e.holder === undefined,
+      5000,
+      'the lease of a expired',
+    );
     const rel = (at: number | undefined) => (at === undefined ? 'never' : secs(at - partitionedAt));
     console.info(
-      `release policy, holder a partitioned at 0: a left ACTIVATED (${released?.event}) at ${rel(released?.time)}, ` +
-        `VIP gone from a at ${rel(unboundOnA)}; lease expired in etcd at ${rel(deleted?.at)}; ` +
-        `${successor} ACTIVATED at ${rel(activated?.time)}, VIP bound on ${successor} at ${rel(boundElsewhere?.at)}; ` +
-        `gap ${(boundElsewhere?.at ?? 0) - (unboundOnA ?? 0)} ms (kernel), ${(activated?.time ?? 0) - (released?.time ?? 0)} ms (logs)`,
+      `release policy, holder a partitioned at 0: a left ACTIVATED (${released.event}) at ${rel(released.time)}, ` +
+        `VIP gone from a at ${rel(unboundOnA)}; lease expired in etcd at ${rel(deleted.at)}; ` +
+        `${successor} ACTIVATED at ${rel(activated.time)}, VIP bound on ${successor} at ${rel(boundElsewhere?.at)}; ` +
+        `gap ${(boundElsewhere?.at ?? 0) - (unboundOnA ?? 0)} ms (kernel), ${activated.time - released.time} ms (logs)`,
     );
-    expect(released?.event).toBe('lease.expiring');
+    expect(released.event).toBe('lease.expiring');
     expect(unboundOnA).toBeDefined();
     expect(boundElsewhere).toBeDefined();
     // No sample ever saw both.
     expect(changes.every((c) => c.holders.length <= 1)).toBe(true);
     expect(unboundOnA as number).toBeLessThan(boundElsewhere?.at as number);
-    expect(released?.time as number).toBeLessThan(activated?.time as number);
+    expect(released.time).toBeLessThan(activated.time);
     // Before its lease deadline: before etcd itself let the lease go.
-    expect(released?.time as number).toBeLessThan(deleted?.at as number);
+    expect(released.time).toBeLessThan(deleted.at);
     expect(lab.checker.violations).toEqual([]);
   });
 

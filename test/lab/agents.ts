@@ -39,6 +39,15 @@ export class LabAgent {
     for (const line of lines) console.error(JSON.stringify(line));
   }
 
+  /** The first log line (already printed or to come) matching `predicate`. */
+  waitForLog(
+    predicate: (line: Record<string, unknown>) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<Record<string, unknown>> {
+    return firstMatch(() => this.logs, predicate, timeoutMs, `${this.hostname} logging ${what}`);
+  }
+
   get hostname(): string {
     return this.node.name;
   }
@@ -184,4 +193,23 @@ export async function eventually(
     await new Promise((r) => setTimeout(r, 50));
   }
   return Date.now() - start;
+}
+
+/** The first item of `items()` (already there or added later) that matches `predicate`. */
+export async function firstMatch<T>(
+  items: () => readonly T[],
+  predicate: (item: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  let found: T | undefined;
+  await eventually(
+    () => {
+      found = items().find(predicate);
+      return found !== undefined;
+    },
+    timeoutMs,
+    what,
+  );
+  return found as T;
 }

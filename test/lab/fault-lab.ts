@@ -1,5 +1,5 @@
 import type { FaultPolicy } from '../../src/model/endpoint.js';
-import { LabAgent } from './agents.js';
+import { firstMatch, LabAgent } from './agents.js';
 import type { Backend } from './backend.js';
 import type { LabEtcd } from './etcd.js';
 import { type EtcdCluster, startEtcdCluster } from './etcd-cluster.js';
@@ -27,6 +27,15 @@ export interface FaultLabOptions {
 }
 
 export const BACKEND_PORT = 8080;
+
+/** A transition of the VIP as an agent logged it. */
+export interface Transition {
+  time: number;
+  from: string;
+  to: string;
+  event: string;
+  cause?: string;
+}
 
 /**
  * The fault suite's common ground: a lab with hosts and a client, etcd (one member or a cluster),
@@ -162,13 +171,20 @@ export class FaultLab {
   }
 
   /** Every log line of an agent that a transition of the VIP wrote: `{ time, from, to, event }`. */
-  transitions(host: string): { time: number; from: string; to: string; event: string; cause?: string }[] {
-    return this.agent(host).logs.filter((l) => typeof l.to === 'string' && typeof l.from === 'string') as {
-      time: number;
-      from: string;
-      to: string;
-      event: string;
-    }[];
+  transitions(host: string): Transition[] {
+    return this.agent(host).logs.filter(
+      (l) => typeof l.to === 'string' && typeof l.from === 'string',
+    ) as unknown as Transition[];
+  }
+
+  /** The first transition of `host`'s VIP (already logged or to come) matching `predicate`. */
+  waitForTransition(
+    host: string,
+    predicate: (t: Transition) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<Transition> {
+    return firstMatch(() => this.transitions(host), predicate, timeoutMs, `${host}: ${what}`);
   }
 
   /** Prints each agent's log lines since `from` (epoch ms) and the holders sampled, to explain a failure. */

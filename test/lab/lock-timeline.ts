@@ -1,4 +1,5 @@
 import { Etcd3, type Watcher } from 'etcd3';
+import { firstMatch } from './agents.js';
 
 export interface LockEvent {
   at: number;
@@ -8,6 +9,11 @@ export interface LockEvent {
 
 export interface LockTimeline {
   readonly events: LockEvent[];
+  /**
+   * The first event (already seen or to come) matching `predicate`: the test's own watch may deliver
+   * a change after the lab has seen its effect, so a test waits for it instead of reading `events`.
+   */
+  waitFor(predicate: (event: LockEvent) => boolean, timeoutMs: number, what: string): Promise<LockEvent>;
   close(): Promise<void>;
 }
 
@@ -23,6 +29,9 @@ export async function watchLock(localEndpoints: string[], electionKey: string): 
   watcher.on('delete', () => events.push({ at: Date.now(), holder: undefined }));
   return {
     events,
+    waitFor(predicate, timeoutMs, what) {
+      return firstMatch(() => events, predicate, timeoutMs, `lock event: ${what}`);
+    },
     async close() {
       await watcher.cancel().catch(() => undefined);
       client.close();
