@@ -2,6 +2,7 @@ import { castGrpcError, Etcd3, type IKeyValue, isRecoverableError, type Watcher 
 import type {
   CoordinationPort,
   KvPort,
+  KvWrite,
   LeaseId,
   LeasePort,
   LockPort,
@@ -63,6 +64,7 @@ export class EtcdCoordination implements CoordinationPort {
         );
         return new Map(Object.entries(all));
       },
+      writeBatch: (writes) => this.writeBatch(writes),
     };
   }
 
@@ -109,6 +111,21 @@ export class EtcdCoordination implements CoordinationPort {
       },
     }));
     await this.count('put_batch', this.client.kv.txn({ compare: [], success, failure: [] }, this.opts()));
+  }
+
+  /** Bulk writes (declarative apply, bulk API): chunks of at most `MAX_TXN_OPS`, one after the other. */
+  private async writeBatch(writes: readonly KvWrite[]): Promise<void> {
+    for (let start = 0; start < writes.length; start += MAX_TXN_OPS) {
+      const success = writes.slice(start, start + MAX_TXN_OPS).map(toRequestOp);
+      try {
+        await this.count('txn_batch', this.client.kv.txn({ compare: [], success, failure: [] }, this.opts()));
+      } catch (error) {
+        throw new Error(
+          `etcd refused a batch of writes: ${start} of ${writes.length} applied (${(error as Error).message})`,
+          { cause: error },
+        );
+      }
+    }
   }
 
   private count<T>(kind: string, call: Promise<T>): Promise<T> {
@@ -219,6 +236,20 @@ export class EtcdCoordination implements CoordinationPort {
     watcher.on('error', (err) => handlers.onError(err));
     return () => watcher.cancel();
   }
+}
+
+/** etcd's default `--max-txn-ops`: more operations in one transaction are refused. */
+export const MAX_TXN_OPS = 128;
+
+function toRequestOp(write: KvWrite) {
+  if (write.type === 'delete') return { request_delete_range: { key: Buffer.from(write.key) } };
+  return {
+    request_put: {
+      key: Buffer.from(write.key),
+      value: Buffer.from(write.value),
+      ...(write.leaseId ? { lease: write.leaseId } : {}),
+    },
+  };
 }
 
 /** A call that never got an answer from etcd (timed out, refused, reset), as opposed to etcd's own error. */

@@ -43,12 +43,23 @@ export interface WatchHandlers {
   onError: (error: Error) => void;
 }
 
+/** One write of a bulk change: a put (bound to a lease when given) or a delete. */
+export type KvWrite =
+  | { type: 'put'; key: string; value: string; leaseId?: LeaseId }
+  | { type: 'delete'; key: string };
+
 export interface KvPort {
   get(key: string): Promise<string | undefined>;
   /** Writes `value`; bound to `leaseId` when given, so it vanishes with the host. */
   put(key: string, value: string, leaseId?: LeaseId): Promise<void>;
   delete(key: string): Promise<void>;
   list(prefix: string): Promise<Map<string, string>>;
+  /**
+   * Many puts and deletes in as few etcd transactions as etcd's per-transaction limit allows, in
+   * order, one chunk after the other. Each chunk is all or nothing; when one fails, the chunks
+   * before it stay written and the error says how many writes were applied.
+   */
+  writeBatch(writes: readonly KvWrite[]): Promise<void>;
 }
 
 export interface CoordinationPort {

@@ -146,6 +146,15 @@ export class FakeEtcd {
         this.call('range');
         return new Map([...this.data].filter(([k]) => k.startsWith(prefix)).map(([k, e]) => [k, e.value]));
       },
+      writeBatch: async (writes) => {
+        for (let start = 0; start < writes.length; start += 128) {
+          this.call('txn_batch');
+          for (const write of writes.slice(start, start + 128)) {
+            if (write.type === 'put') this.put(write.key, write.value, write.leaseId);
+            else this.del(write.key);
+          }
+        }
+      },
     };
     return { lease, lock, kv, close: async () => {} };
   }

@@ -44,4 +44,37 @@ describe('puts grouped into transactions, real etcd', () => {
     expect((results[20] as PromiseRejectedResult).reason).toBeDefined();
     expect((await coordination.kv.list('/mixed/')).size).toBe(39);
   });
+
+  it('applies a bulk change of puts and deletes in chunks of at most 128 operations', async () => {
+    await coordination.kv.put('/bulk/gone-1', 'x');
+    await coordination.kv.put('/bulk/gone-2', 'x');
+    const before = coordination.calls.get('txn_batch') ?? 0;
+    await coordination.kv.writeBatch([
+      ...Array.from({ length: 300 }, (_, i) => ({
+        type: 'put' as const,
+        key: `/bulk/k${i}`,
+        value: String(i),
+      })),
+      { type: 'delete', key: '/bulk/gone-1' },
+      { type: 'delete', key: '/bulk/gone-2' },
+    ]);
+    expect((coordination.calls.get('txn_batch') ?? 0) - before).toBe(3);
+    const stored = await coordination.kv.list('/bulk/');
+    expect(stored.size).toBe(300);
+    expect(stored.has('/bulk/gone-1')).toBe(false);
+    expect(stored.get('/bulk/k299')).toBe('299');
+  });
+
+  it('names how many writes were applied when a chunk is refused', async () => {
+    const gone = await coordination.lease.grant(30);
+    await coordination.lease.revoke(gone);
+    const writes = Array.from({ length: 200 }, (_, i) => ({
+      type: 'put' as const,
+      key: `/refused/k${i}`,
+      value: String(i),
+      ...(i === 150 ? { leaseId: gone } : {}),
+    }));
+    await expect(coordination.kv.writeBatch(writes)).rejects.toThrow(/128 of 200 applied/);
+    expect((await coordination.kv.list('/refused/')).size).toBe(128);
+  });
 });

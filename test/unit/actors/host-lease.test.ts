@@ -40,6 +40,7 @@ const kv: KvPort = {
   put: async () => {},
   delete: async () => {},
   list: async () => new Map(),
+  writeBatch: async () => {},
 };
 
 async function advance(clock: SimulatedClock, ms: number): Promise<void> {
