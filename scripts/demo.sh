@@ -13,5 +13,8 @@ if ! bash scripts/ensure-deps.sh; then
   fi
 fi
 
+# shellcheck source=node-env.sh
+. scripts/node-env.sh
+printf '\033[1m==> %s\033[0m\n' "Node $(node --version)"
 # exec: the demo is this very process, so Ctrl-C and SIGTERM reach it and it cleans up.
 exec node --import tsx demo/run.ts "$@"

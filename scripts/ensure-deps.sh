@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs what LinK's demo and tests need and are missing: Debian packages and npm dependencies.
+# Installs what LinK's demo, tests and package build need and are missing: Debian packages, the Node
+# runtime of .node-version, promtool and npm dependencies built for that runtime.
+# Afterwards `. scripts/node-env.sh` puts that runtime first on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-packages=(etcd-server etcd-client libpcap-dev iproute2 iputils-ping iputils-arping tcpdump chromium openssl keepalived)
+# Run time: etcd, libpcap, iproute2; tests: ping, arping, tcpdump, chromium, openssl, keepalived;
+# package build and checks: dpkg-dev, fakeroot, lintian, systemd (systemd-analyze verify), man-db.
+packages=(etcd-server etcd-client libpcap-dev iproute2 iputils-ping iputils-arping tcpdump chromium openssl
+  keepalived dpkg-dev fakeroot lintian systemd man-db)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
@@ -20,8 +25,31 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-stamp=node_modules/.package-lock.json
-if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ ! -d node_modules/cap/build ]; then
-  say "installing npm dependencies (npm ci)"
+bash scripts/node-runtime.sh >/dev/null
+# shellcheck source=node-env.sh
+. scripts/node-env.sh
+
+# promtool (alert rule checks) from Debian's prometheus package, unpacked without installing it:
+# installing it would start a Prometheus server.
+if ! command -v promtool >/dev/null && [ ! -x .runtime/prometheus/usr/bin/promtool ]; then
+  say "unpacking promtool from Debian's prometheus package into .runtime/prometheus"
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  (cd "$tmp" && apt-get download -qq prometheus 2>/dev/null || { apt-get update -qq && apt-get download -qq prometheus; })
+  rm -rf .runtime/prometheus
+  dpkg-deb -x "$tmp"/prometheus_*.deb .runtime/prometheus
+  rm -rf "$tmp"
+fi
+
+# node_modules match package-lock.json and the runtime's ABI (native modules such as cap are
+# compiled for one Node version): a changed lock file or runtime re-installs them.
+stamp=node_modules/.link-deps
+want="$(sha256sum package-lock.json | cut -d' ' -f1) node $(node -p 'process.version + " abi " + process.versions.modules')"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules/cap/build ]; then
+  say "installing npm dependencies for Node $(node --version) (npm ci)"
+  # node-gyp compiles cap against the runtime's own headers (no download).
+  nodedir=${LINK_NODE_HOME:-$(dirname "$(dirname "$(command -v node)")")}
+  if [ -f "$nodedir/include/node/node.h" ]; then export npm_config_nodedir="$nodedir"; fi
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" >"$stamp"
 fi

@@ -4,8 +4,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh || exit 1
+# shellcheck source=node-env.sh
+. scripts/node-env.sh
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+say "Node $(node --version)"
 passed=0
 failed=0
 check() {
