@@ -5,15 +5,22 @@ import type { AgentService } from '../agent/agent-service.js';
 import type { FaultPolicy } from '../model/endpoint.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import { basicAuth, type Credentials } from './basic-auth.js';
+import { crossSiteGuard } from './cross-site-guard.js';
 import { endpointRoutes } from './endpoints.routes.js';
 import { createErrorHandler, notFound } from './error-handler.js';
 import { type EventRoutesOptions, eventRoutes } from './events.routes.js';
+import { hostGuard, LOCAL_HOSTS } from './host-guard.js';
 import { legacyIpRoutes } from './ips.routes.js';
 import { createMetrics, type LinkMetrics } from './metrics.js';
 import { systemRoutes } from './system.routes.js';
 
 export interface AppDeps {
   agent: AgentService;
+  /**
+   * `Host` names and addresses answered (see host-guard.ts); localhost and the loopback addresses
+   * when absent. The address a connection arrived on is always answered.
+   */
+  hosts?: readonly string[];
   /** Basic auth for every route but `/healthz`; none when absent. */
   auth?: Credentials;
   /**
@@ -62,6 +69,8 @@ export function createApp(deps: AppDeps): Hono {
         }),
     }),
   );
+  app.use(hostGuard({ allowed: deps.hosts ?? LOCAL_HOSTS }));
+  app.use(crossSiteGuard());
   if (deps.auth) app.use(basicAuth(deps.auth));
   app.use(
     bodyLimit({

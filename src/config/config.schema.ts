@@ -6,6 +6,8 @@ import {
   count,
   duration,
   integer,
+  optional,
+  parseHostList,
   parseListen,
   parseUrlList,
   required,
@@ -110,6 +112,13 @@ export const settings = {
     default: '127.0.0.1:1313',
     description: 'API address (`[v6]:PORT` for IPv6, `:PORT` for every interface)',
     schema: required('must be HOST:PORT, [IPv6]:PORT or :PORT', parseListen),
+  }),
+  apiHosts: setting({
+    flag: '--api-hosts',
+    arg: 'NAME[,NAME...]',
+    description:
+      'more `Host` names or addresses the API answers to, besides the listen address, `localhost`, `127.0.0.1`, `[::1]`, the hostname and the address a request arrived on (DNS rebinding defence)',
+    schema: optional('must be comma-separated host names or addresses, without port', parseHostList),
   }),
   apiUser: setting({
     flag: '--api-user',

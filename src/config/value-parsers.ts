@@ -166,3 +166,15 @@ export function parseUrlList(raw: string): string[] | undefined {
   }
   return urls;
 }
+
+/** Comma-separated `Host` names or addresses (`[::1]` or `::1`), without port. */
+export function parseHostList(raw: string): string[] | undefined {
+  const parts = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  if (parts.length === 0) return undefined;
+  const name =
+    /^(?:\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.?)$/;
+  return parts.every((part) => name.test(part)) ? parts : undefined;
+}

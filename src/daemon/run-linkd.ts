@@ -13,6 +13,7 @@ import { EtcdCoordination } from '../etcd/etcd-coordination.js';
 import { NetProbe } from '../net/probes/net-probe.js';
 import { systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import { apiHosts } from './api-hosts.js';
 import { etcdPreflight } from './etcd-preflight.js';
 import { dryRunNetwork, type HostNetwork, realNetwork } from './network.js';
 
@@ -93,6 +94,7 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     metrics,
     ...(createUiRoutes ? { ui: createUiRoutes({ agent }) } : {}),
     defaultFaultPolicy: config.faultPolicy,
+    hosts: apiHosts(config),
     logger,
     ...(config.apiUser && config.apiPassword
       ? { auth: { user: config.apiUser, password: config.apiPassword } }

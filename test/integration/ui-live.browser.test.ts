@@ -3,112 +3,33 @@
  * run as processes on loopback with LINK_DRY_RUN=true (the election, API, status publishing and
  * live view are real; the VIP is bound in memory only), so no root or namespace is needed.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointView } from '../../src/agent/agent-service.js';
 import { eventually } from '../lab/agents.js';
-import { LineCollector } from '../lab/line-collector.js';
-import { exited } from '../lab/processes.js';
-import { type EtcdServer, freePort, startEtcd } from '../support/etcd-server.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
+import { type EtcdServer, startEtcd } from '../support/etcd-server.js';
+import { LoopbackAgent } from '../support/loopback-agent.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const REPO = join(import.meta.dirname, '../..');
 const ARTIFACTS = join(REPO, 'test-artifacts');
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const VIP = '10.77.9.10/32';
 /** The machine runs other suites at the same time: generous, but still "a few seconds". */
 const MOVE_TIMEOUT_MS = 10_000;
 
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(
     `test/integration/ui-live.browser.test.ts skipped: no ${CHROMIUM} (apt-get install -y chromium; never a downloaded browser)`,
   );
 }
 
-/** One linkd process on a loopback port of its own, with a clean environment. */
-class LoopbackAgent {
-  child: ChildProcessWithoutNullStreams | undefined;
-  port = 0;
-  stderr = '';
-
-  constructor(readonly hostname: string) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(etcdUrl: string): Promise<void> {
-    this.port = await freePort();
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, 'src/cli/linkd.ts'], {
-      cwd: REPO,
-      // Never vitest's variables or the caller's LINK_* settings: only what the agent needs.
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        ...(process.env.HOME ? { HOME: process.env.HOME } : {}),
-        LINK_ETCD: etcdUrl,
-        LINK_INTERFACE: 'lo',
-        LINK_HOSTNAME: this.hostname,
-        LINK_LISTEN: `127.0.0.1:${this.port}`,
-        LINK_DRY_RUN: 'true',
-        LINK_LOG_LEVEL: 'info',
-      },
-      stdio: 'pipe',
-    });
-    child.on('error', () => {}); // reported below: no start line
-    this.child = child;
-    running.add(child);
-    child.once('exit', () => running.delete(child));
-    child.stderr.on('data', (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString()).slice(-4000);
-    });
-    try {
-      await new LineCollector(child.stdout).waitFor(
-        (line) => line.includes('"linkd started"'),
-        60_000,
-        `linkd ${this.hostname} start`,
-      );
-    } catch (error) {
-      throw new Error(`linkd ${this.hostname} did not start: ${this.stderr}`, { cause: error });
-    }
-  }
-
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const done = exited(child);
-    child.kill('SIGKILL');
-    await done;
-  }
-
-  async api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
-
-  async endpoint(): Promise<EndpointView | undefined> {
-    const res = await this.api<{ endpoints: EndpointView[] }>('GET', '/endpoints').catch(() => undefined);
-    return res?.body.endpoints.find((e) => e.ip === VIP);
-  }
+/** The agent serving the test VIP, or undefined before it is created or while the agent is down. */
+async function endpointOf(agent: LoopbackAgent): Promise<EndpointView | undefined> {
+  const endpoints = await agent.endpoints().catch(() => undefined);
+  return endpoints?.find((e) => e.ip === VIP);
 }
-
-/** Every agent this file started, killed by PID if the run ends without afterAll. */
-const running = new Set<ChildProcessWithoutNullStreams>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 describe.skipIf(!hasChromium)('the live view against real agents and etcd, in headless Chromium', () => {
   let etcd: EtcdServer | undefined;
@@ -166,7 +87,7 @@ describe.skipIf(!hasChromium)('the live view against real agents and etcd, in he
 
   /** Waits for one agent ACTIVATED and the other STANDBY, and takes their roles from the API. */
   const settle = async () => {
-    const statuses = () => Promise.all(agents.map(async (agent) => (await agent.endpoint())?.status));
+    const statuses = () => Promise.all(agents.map(async (agent) => (await endpointOf(agent))?.status));
     await eventually(
       async () => {
         const now = await statuses();
@@ -175,7 +96,7 @@ describe.skipIf(!hasChromium)('the live view against real agents and etcd, in he
       30_000,
       `one agent ACTIVATED and the other STANDBY for ${VIP}`,
     );
-    holder = (await a.endpoint())?.status === 'ACTIVATED' ? a : b;
+    holder = (await endpointOf(a))?.status === 'ACTIVATED' ? a : b;
     standby = holder === a ? b : a;
   };
 
@@ -196,18 +117,7 @@ describe.skipIf(!hasChromium)('the live view against real agents and etcd, in he
     await settle();
     console.log(`etcd and two agents up, ${VIP} held by ${holder.hostname} after ${Date.now() - started} ms`);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
     for (const agent of agents) {
       const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
       page.on('request', (request) => requests.push(request.url()));
@@ -237,7 +147,7 @@ describe.skipIf(!hasChromium)('the live view against real agents and etcd, in he
     await expect.poll(() => card(a).count(), { timeout: 10_000 }).toBe(1);
     expect(await page.locator('[data-testid="page-hostname"]').textContent()).toBe(a.hostname);
     expect(await card(a).locator('[data-testid="endpoint-ip"]').textContent()).toBe(VIP);
-    expect(await card(a).getAttribute('data-endpoint-id')).toBe((await a.endpoint())?.id);
+    expect(await card(a).getAttribute('data-endpoint-id')).toBe((await endpointOf(a))?.id);
     const states = await card(a)
       .locator('[data-testid="statechart"] svg g[data-state]')
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-state')));
@@ -284,7 +194,7 @@ describe.skipIf(!hasChromium)('the live view against real agents and etcd, in he
         (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
       });
     }
-    const id = (await holder.endpoint())?.id as string;
+    const id = (await endpointOf(holder))?.id as string;
     const since = Date.now();
     const res = await holder.api('POST', `/endpoints/${id}/failover`);
     const answered = Date.now() - since;
@@ -353,8 +263,8 @@ describe.skipIf(!hasChromium)('the live view against real agents and etcd, in he
       .poll(() => newest(standby), { timeout: MOVE_TIMEOUT_MS })
       .toEqual(['elected', 'ACTIVATED', expect.stringContaining('this host holds the lock')]);
     // The agents agree with their pages.
-    expect((await holder.endpoint())?.status).toBe('STANDBY');
-    expect((await standby.endpoint())?.status).toBe('ACTIVATED');
+    expect((await endpointOf(holder))?.status).toBe('STANDBY');
+    expect((await endpointOf(standby))?.status).toBe('ACTIVATED');
     await screenshot('after');
   }, 60_000);
 

@@ -1,23 +1,22 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUiRoutes } from '../../src/api/ui/ui.routes.js';
 import { UiFakeAgent } from '../fakes/ui-fake-agent.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const artifacts = join(import.meta.dirname, '../../test-artifacts');
 
-if (!existsSync(CHROMIUM)) {
+if (!hasChromium) {
   console.warn(`skipping the live view browser test: no ${CHROMIUM} (apt-get install -y chromium)`);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the live view in headless Chromium', () => {
+describe.skipIf(!hasChromium)('the live view in headless Chromium', () => {
   const agent = new UiFakeAgent('node-a');
   let server: Server;
   let origin: string;
@@ -95,18 +94,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the live view in headless Chromium', () 
     await new Promise<void>((resolve) => server.once('listening', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
     page.on('request', (request) => requests.push(request.url()));
     page.on('console', (message) => {

@@ -66,6 +66,7 @@ describe('loadConfig', () => {
       interface: ['eth1', 'eth2'],
       hostname: ['h1', 'h2'],
       listen: ['0.0.0.0:1414', '127.0.0.1:1515'],
+      apiHosts: ['a.example', 'b.example'],
       apiUser: ['u1', 'u2'],
       apiPassword: ['p1', 'p2'],
       tlsCert: ['/etc/link/t1.pem', '/etc/link/t2.pem'],
