@@ -13,7 +13,7 @@ packages=(etcd-server etcd-client libpcap-dev iproute2 iputils-ping iputils-arpi
   keepalived dpkg-dev fakeroot lintian systemd man-db)
 missing=()
 for pkg in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -qE 'ok (installed|triggers-)' || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
@@ -21,8 +21,8 @@ if ((${#missing[@]})); then
     exit 1
   fi
   say "installing Debian packages: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get update -qq -o DPkg::Lock::Timeout=300
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 bash scripts/node-runtime.sh >/dev/null

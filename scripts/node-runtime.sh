@@ -29,7 +29,7 @@ if [ ! -x "$home/bin/node" ]; then
       echo "npm is missing: run as root or: sudo apt-get install -y npm" >&2
       exit 1
     fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends npm >/dev/null
   fi
   printf '\033[1m==> %s\033[0m\n' "installing Node $version (node-linux-$arch) into $home (was: ${current:-no node})"
   tmp=$(mktemp -d)
