@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -17,19 +17,19 @@ export interface RunningServer {
   /** The bound address, e.g. `http://127.0.0.1:1313`; the real port when asked for port 0. */
   url: string;
   port: number;
+  /** Re-reads the certificate and key files (HTTPS only; a rotated certificate without a restart). */
+  reloadTls(): void;
   close(): Promise<void>;
 }
 
 /** Serves the app over HTTP or HTTPS; resolves once listening, rejects if the address is taken. */
 export async function serveApp(app: Hono, options: ServeOptions): Promise<RunningServer> {
   const { host, port } = options.listen;
+  const tls = options.tls;
+  const readTls = () => (tls ? { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } : {});
   const server = (
-    options.tls
-      ? createAdaptorServer({
-          fetch: app.fetch,
-          createServer: createHttpsServer,
-          serverOptions: { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
-        })
+    tls
+      ? createAdaptorServer({ fetch: app.fetch, createServer: createHttpsServer, serverOptions: readTls() })
       : createAdaptorServer({ fetch: app.fetch })
   ) as Server;
 
@@ -51,6 +51,9 @@ export async function serveApp(app: Hono, options: ServeOptions): Promise<Runnin
   return {
     url: `${scheme}://${shownHost}:${bound}`,
     port: bound,
+    reloadTls: () => {
+      if (tls) (server as unknown as HttpsServer).setSecureContext(readTls());
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -38,6 +38,12 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
   }
 
   const logger = pino({ level: config.logLevel, base: { host: config.hostname } }) as unknown as Logger;
+  // SIGHUP (systemd's reload) re-reads files; Node's default for it would end the agent.
+  const reloaders: Array<() => void> = [];
+  process.on('SIGHUP', () => {
+    logger.info({ signal: 'SIGHUP' }, 'reloading');
+    for (const reload of reloaders) reload();
+  });
   for (const name of unknownEnv(env)) logger.warn({ variable: name }, 'unknown LINK_* variable ignored');
 
   let network: HostNetwork;
@@ -108,17 +114,27 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     logger.error({ err: error }, `${error.message} (--listen / LINK_LISTEN)`);
     process.exit(1);
   });
+  reloaders.push(() => {
+    try {
+      server.reloadTls();
+    } catch (error) {
+      logger.error(
+        { err: error },
+        'API certificate not reloaded, the previous one stays (--tls-cert / --tls-key)',
+      );
+    }
+  });
   await agent.start();
   logger.info({ api: server.url, version: VERSION, dryRun: config.dryRun }, 'linkd started');
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, holdForRestart = false) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
     stopping = true;
-    const hold = config.holdOnStop;
+    const hold = holdForRestart || config.holdOnStop;
     logger.info(
       { signal, hold },
       hold ? 'stopping, keeping VIPs bound for a restart' : 'stopping, handing VIPs over',
@@ -132,4 +148,6 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // A restart for an upgrade: keep the VIPs bound and the lease alive whatever --hold-on-stop says.
+  process.on('SIGUSR2', () => void shutdown('SIGUSR2', true));
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/api/app.js';
 import { serveApp } from '../../../src/api/serve.js';
@@ -53,44 +54,70 @@ describe('serveApp', () => {
   it('serves over HTTPS with a certificate and key', async () => {
     const certFile = join(dir, 'cert.pem');
     const keyFile = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-subj',
-        '/CN=localhost',
-        '-days',
-        '1',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-      ],
-      { stdio: 'ignore' },
-    );
+    makeCertificate(certFile, keyFile, 'localhost');
     const server = await serveApp(createApp({ agent: new FakeAgent({ version: '2.0.0' }) }), {
       listen: { host: '127.0.0.1', port: 0 },
       tls: { certFile, keyFile },
     });
     expect(server.url).toMatch(/^https:\/\//);
-    const body = await new Promise<string>((resolve, reject) => {
-      httpsRequest(`${server.url}/version`, { rejectUnauthorized: false }, (res) => {
-        let text = '';
-        res.on('data', (chunk) => {
-          text += chunk;
-        });
-        res.on('end', () => resolve(text));
-      })
-        .on('error', reject)
-        .end();
-    });
+    const { body } = await httpsGet(`${server.url}/version`);
     expect(JSON.parse(body)).toEqual({ version: '2.0.0' });
     await server.close();
   });
+
+  it('serves a rotated certificate after reloadTls, without a restart', async () => {
+    const certFile = join(dir, 'rotate-cert.pem');
+    const keyFile = join(dir, 'rotate-key.pem');
+    makeCertificate(certFile, keyFile, 'before');
+    const server = await serveApp(createApp({ agent: new FakeAgent() }), {
+      listen: { host: '127.0.0.1', port: 0 },
+      tls: { certFile, keyFile },
+    });
+    expect((await httpsGet(`${server.url}/version`)).subject).toBe('before');
+    makeCertificate(certFile, keyFile, 'after');
+    expect((await httpsGet(`${server.url}/version`)).subject).toBe('before');
+    server.reloadTls();
+    expect((await httpsGet(`${server.url}/version`)).subject).toBe('after');
+    await server.close();
+  });
 });
+
+function makeCertificate(certFile: string, keyFile: string, commonName: string): void {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-subj',
+      `/CN=${commonName}`,
+      '-days',
+      '1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
+}
+
+/** GET over HTTPS, trusting any certificate; also the common name of the one the server showed. */
+function httpsGet(url: string): Promise<{ body: string; subject: string }> {
+  return new Promise((resolve, reject) => {
+    httpsRequest(url, { rejectUnauthorized: false, agent: false }, (res) => {
+      const subject = String((res.socket as TLSSocket).getPeerCertificate().subject.CN);
+      let body = '';
+      res.on('data', (chunk) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ body, subject }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
