@@ -1,6 +1,8 @@
 import type { VipStatus } from '../machines/vip.status.js';
 import type { FaultPolicy } from '../model/endpoint.js';
 import type { HealthCheck } from '../ports/health.js';
+import type { ChangesApplied, EndpointChanges } from './endpoint-changes.js';
+import type { EndpointRow } from './endpoint-query.js';
 
 /** What a VIP looks like from outside: LinK's Endpoint shape plus what LinK never showed. */
 export interface EndpointView {
@@ -67,9 +69,17 @@ export interface AgentService {
   readonly hostname: string;
   readonly version: string;
   list(): EndpointView[];
+  /** Id, IP, state and holder of every endpoint: what listings filter and page on. */
+  rows(): EndpointRow[];
   get(id: string): EndpointView | undefined;
   /** Throws DuplicateEndpointError, TooManyEndpointsError or ShuttingDownError. */
   create(spec: NewEndpoint): Promise<EndpointView>;
+  /**
+   * Many creates, updates and deletes at once, checked as a whole (ChangesRefusedError lists every
+   * problem; nothing is changed), stored in chunked etcd transactions (ChangesIncompleteError when
+   * etcd refused part-way). Throws ShuttingDownError. With `dryRun`, only checks: resolves empty.
+   */
+  apply(changes: EndpointChanges, options?: { dryRun?: boolean }): Promise<ChangesApplied>;
   /** Throws EndpointNotFoundError. */
   updateChecks(id: string, checks: HealthCheck[]): Promise<EndpointView>;
   /** Resolves once the VIP is released: another host holds it, or a bounded wait passed. */

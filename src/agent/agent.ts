@@ -9,6 +9,8 @@ import { statusOf, type VipStatus } from '../machines/vip.status.js';
 import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
 import { parseRecord, toRecord } from '../model/endpoint-record.js';
 import {
+  ChangesIncompleteError,
+  ChangesRefusedError,
   DuplicateEndpointError,
   EndpointNotFoundError,
   FailoverRefusedError,
@@ -17,7 +19,7 @@ import {
 } from '../model/errors.js';
 import { keys } from '../model/keys.js';
 import type { Clock } from '../ports/clock.js';
-import type { CoordinationPort } from '../ports/coordination.js';
+import type { CoordinationPort, KvWrite } from '../ports/coordination.js';
 import type { HealthCheck, ProbePort } from '../ports/health.js';
 import type { Logger } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
@@ -30,6 +32,8 @@ import type {
   PeerStatus,
   TransitionRecord,
 } from './agent-service.js';
+import { type ChangesApplied, checkChanges, type EndpointChanges } from './endpoint-changes.js';
+import type { EndpointRow } from './endpoint-query.js';
 import type { AgentSettings } from './agent-settings.js';
 import { StatusPublisher } from './status-publisher.js';
 import { causeOf, TransitionLog } from './transition-log.js';
@@ -73,6 +77,8 @@ export class Agent implements AgentService {
   private readonly vipLoggers = new Map<string, Logger>();
   /** Election keys reserved by a create in flight, so two concurrent creates cannot both pass. */
   private readonly reserved = new Set<string>();
+  /** Election key -> id of every VIP actor until it stops: duplicate checks in O(1) at 10 000 VIPs. */
+  private readonly idByKey = new Map<string, string>();
   private shuttingDown = false;
   private restoreTimer: unknown;
 
@@ -152,16 +158,20 @@ export class Agent implements AgentService {
       this.restoreTimer = this.deps.clock.setTimeout(() => void this.restore(), 1000);
       return;
     }
+    const restored: Endpoint[] = [];
     for (const [key, raw] of stored) {
       try {
         const endpoint = parseRecord(raw, this.deps.settings.defaultFaultPolicy);
-        if (this.vips()[endpoint.id] || this.findByKey(electionKeyOf(endpoint.ip))) continue;
-        this.spawn(endpoint);
+        const electionKey = electionKeyOf(endpoint.ip);
+        if (this.vips()[endpoint.id] || this.idByKey.has(electionKey)) continue;
+        this.idByKey.set(electionKey, endpoint.id);
+        restored.push(endpoint);
       } catch (error) {
         // A corrupt record is skipped and left in place for an operator to inspect or fix.
         this.deps.logger.error({ err: error, key }, 'skipping a corrupt stored endpoint');
       }
     }
+    await this.spawnInBatches(restored);
     this.deps.logger.info({ endpoints: Object.keys(this.vips()).length }, 'endpoints restored');
   }
 
@@ -173,19 +183,46 @@ export class Agent implements AgentService {
     return Object.values(this.vips()).map((ref) => ref.getSnapshot().context.endpoint);
   }
 
-  private findByKey(electionKey: string): Endpoint | undefined {
-    return this.endpoints().find((e) => electionKeyOf(e.ip) === electionKey);
+  /** Starts the VIP actors of `endpoints` (one supervisor event) and says this host takes part. */
+  private spawn(endpoints: Endpoint[]): void {
+    if (endpoints.length === 0) return;
+    for (const endpoint of endpoints) this.idByKey.set(electionKeyOf(endpoint.ip), endpoint.id);
+    this.actor.send({ type: 'endpoints.add', endpoints });
+    for (const endpoint of endpoints) void this.publisher.link(electionKeyOf(endpoint.ip));
   }
 
-  private spawn(endpoint: Endpoint): void {
-    this.actor.send({ type: 'endpoint.add', endpoint });
-    void this.publisher.link(electionKeyOf(endpoint.ip));
+  /**
+   * Spawns in slices with a macrotask between them: thousands of VIPs starting in one go would hold
+   * the event loop for seconds, and the host lease's keepalive with it.
+   */
+  private async spawnInBatches(endpoints: Endpoint[]): Promise<void> {
+    for (let i = 0; i < endpoints.length; i += SPAWN_BATCH) {
+      if (i > 0) await yieldToEventLoop();
+      this.spawn(endpoints.slice(i, i + SPAWN_BATCH));
+    }
+  }
+
+  private current() {
+    return {
+      byId: (id: string) => this.vips()[id]?.getSnapshot().context.endpoint,
+      idOfKey: (key: string) =>
+        this.idByKey.get(key) ?? (this.reserved.has(key) ? '(being created)' : undefined),
+      count: this.idByKey.size + this.reserved.size,
+    };
   }
 
   list(): EndpointView[] {
     return Object.keys(this.vips())
       .map((id) => this.get(id))
       .filter((view): view is EndpointView => view !== undefined);
+  }
+
+  rows(): EndpointRow[] {
+    return Object.entries(this.vips()).map(([id, ref]) => {
+      const snapshot = ref.getSnapshot();
+      const { endpoint, holder } = snapshot.context;
+      return { id, ip: endpoint.ip, status: statusOf(snapshot), holder: holder ?? null };
+    });
   }
 
   get(id: string): EndpointView | undefined {
@@ -214,12 +251,11 @@ export class Agent implements AgentService {
   async create(spec: NewEndpoint): Promise<EndpointView> {
     if (this.shuttingDown) throw new ShuttingDownError();
     const electionKey = electionKeyOf(spec.ip);
-    const existing = this.findByKey(electionKey);
-    if (existing) throw new DuplicateEndpointError(spec.ip, existing.id);
-    if (this.reserved.has(electionKey)) throw new DuplicateEndpointError(spec.ip, '(being created)');
+    const current = this.current();
+    const existing = current.idOfKey(electionKey);
+    if (existing) throw new DuplicateEndpointError(spec.ip, existing);
     const max = this.deps.settings.maxEndpoints;
-    if (max > 0 && Object.keys(this.vips()).length + this.reserved.size >= max)
-      throw new TooManyEndpointsError(max);
+    if (max > 0 && current.count >= max) throw new TooManyEndpointsError(max);
     this.reserved.add(electionKey);
     try {
       const endpoint: Endpoint = {
@@ -233,7 +269,7 @@ export class Agent implements AgentService {
         keys.endpoint(this.hostname, endpoint.id),
         JSON.stringify(toRecord(endpoint)),
       );
-      this.spawn(endpoint);
+      this.spawn([endpoint]);
       return this.get(endpoint.id) as EndpointView;
     } finally {
       this.reserved.delete(electionKey);
@@ -259,6 +295,118 @@ export class Agent implements AgentService {
     const done = waitForDone(ref);
     this.actor.send({ type: 'endpoint.remove', id });
     await done;
+  }
+
+  /**
+   * Many writes as one request: checked as a whole first (every problem listed, nothing changed
+   * when there is one), then written in etcd transactions of at most 128 operations, each acted
+   * on as soon as it is stored: deletes stop their VIPs, updates reach theirs, creates spawn.
+   * Resolves once the deleted VIPs are released.
+   */
+  async apply(changes: EndpointChanges, options: { dryRun?: boolean } = {}): Promise<ChangesApplied> {
+    if (this.shuttingDown) throw new ShuttingDownError();
+    const errors = checkChanges(changes, this.current(), this.deps.settings.maxEndpoints);
+    if (Object.keys(errors).length > 0) throw new ChangesRefusedError(errors);
+    if (options.dryRun) return { created: [], updated: [], deleted: [] };
+    const { kv } = this.deps.coordination;
+    const hostname = this.hostname;
+    const creates = (changes.create ?? []).map(
+      (spec): Endpoint => ({
+        id: `vip-${randomUUID()}`,
+        ip: spec.ip,
+        checks: spec.checks,
+        healthcheckInterval: spec.healthcheckInterval,
+        faultPolicy: spec.faultPolicy,
+      }),
+    );
+    const creating = creates.map((e) => electionKeyOf(e.ip));
+    for (const key of creating) this.reserved.add(key);
+    const applied: ChangesApplied = { created: [], updated: [], deleted: [] };
+    const stage = { name: 'delete', done: 0, total: 0 };
+    try {
+      const deletes = changes.delete ?? [];
+      stage.total = deletes.length;
+      const released: Promise<void>[] = [];
+      await kv.commit(
+        deletes.map((id): KvWrite => ({ op: 'delete', key: keys.endpoint(hostname, id) })),
+        (chunk) => {
+          for (const write of chunk) {
+            const id = write.key.slice(keys.endpointsOf(hostname).length);
+            const ref = this.vips()[id];
+            if (ref) {
+              void this.publisher.unlink(electionKeyOf(ref.getSnapshot().context.endpoint.ip));
+              released.push(waitForDone(ref));
+              this.actor.send({ type: 'endpoint.remove', id });
+            }
+            applied.deleted.push(id);
+          }
+          stage.done += chunk.length;
+        },
+      );
+
+      Object.assign(stage, { name: 'update', done: 0, total: changes.update?.length ?? 0 });
+      const updates = (changes.update ?? []).flatMap((update) => {
+        const ref = this.vips()[update.id];
+        if (!ref) return [];
+        const before = ref.getSnapshot().context.endpoint;
+        const endpoint: Endpoint = {
+          ...before,
+          checks: update.checks,
+          healthcheckInterval: update.healthcheckInterval ?? before.healthcheckInterval,
+        };
+        return [{ ref, endpoint }];
+      });
+      const updateById = new Map(updates.map((u) => [u.endpoint.id, u]));
+      await kv.commit(
+        updates.map(({ endpoint }) => recordWrite(hostname, endpoint)),
+        (chunk) => {
+          for (const write of chunk) {
+            const update = updateById.get(write.key.slice(keys.endpointsOf(hostname).length));
+            if (!update) continue;
+            const { ref, endpoint } = update;
+            ref.send({
+              type: 'checks.update',
+              checks: endpoint.checks,
+              intervalMs: endpoint.healthcheckInterval * 1000,
+            });
+          }
+          stage.done += chunk.length;
+        },
+      );
+      for (const { endpoint } of updates) {
+        const view = this.get(endpoint.id);
+        if (view) applied.updated.push(view);
+      }
+
+      Object.assign(stage, { name: 'create', done: 0, total: creates.length });
+      const createById = new Map(creates.map((e) => [e.id, e]));
+      const spawned: Endpoint[] = [];
+      await kv.commit(
+        creates.map((endpoint) => recordWrite(hostname, endpoint)),
+        (chunk) => {
+          const batch = chunk.flatMap(
+            (w) => createById.get(w.key.slice(keys.endpointsOf(hostname).length)) ?? [],
+          );
+          for (const e of batch) this.reserved.delete(electionKeyOf(e.ip));
+          this.spawn(batch);
+          spawned.push(...batch);
+          stage.done += chunk.length;
+        },
+      );
+      for (const e of spawned) {
+        const view = this.get(e.id);
+        if (view) applied.created.push(view);
+      }
+      await Promise.all(released);
+      return applied;
+    } catch (error) {
+      throw new ChangesIncompleteError(
+        `stopped at the ${stage.name}s, ${stage.done} of ${stage.total} applied (deleted ${applied.deleted.length}, updated ${applied.updated.length}): ${error instanceof Error ? error.message : String(error)}; send the request again to finish it`,
+        { cause: error },
+      );
+    } finally {
+      for (const key of creating) this.reserved.delete(key);
+    }
   }
 
   async failover(id: string): Promise<void> {
@@ -362,6 +510,8 @@ export class Agent implements AgentService {
     const holder = snapshot.context.holder ?? null;
     const holderChanged = (this.lastHolder.get(id) ?? null) !== holder;
     if (to === 'STOPPED') {
+      const key = electionKeyOf(endpoint.ip);
+      if (this.idByKey.get(key) === id) this.idByKey.delete(key);
       this.lastStatus.delete(id);
       this.lastHolder.delete(id);
       this.vipLoggers.delete(id);
@@ -389,6 +539,17 @@ export class Agent implements AgentService {
     this.log.add(record);
     void this.publisher.publish(record, this.get(id) ?? null, this.log.list(id));
   }
+}
+
+/** VIPs started per supervisor event; a macrotask runs between two such slices. */
+const SPAWN_BATCH = 128;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function recordWrite(hostname: string, endpoint: Endpoint): KvWrite {
+  return { op: 'put', key: keys.endpoint(hostname, endpoint.id), value: JSON.stringify(toRecord(endpoint)) };
 }
 
 function waitForDone(ref: VipRef): Promise<void> {

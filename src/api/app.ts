@@ -39,6 +39,9 @@ export interface AppDeps {
 
 /** Endpoint bodies are a few hundred bytes; this bounds what one request can make us parse. */
 const MAX_BODY_BYTES = 64 * 1024;
+/** `POST /endpoints/bulk`: up to MAX_BULK_ITEMS endpoints of a few hundred bytes each. */
+const MAX_BULK_BODY_BYTES = 16 * 1024 * 1024;
+const BULK_PATH = '/endpoints/bulk';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -72,12 +75,13 @@ export function createApp(deps: AppDeps): Hono {
   app.use(hostGuard({ allowed: deps.hosts ?? LOCAL_HOSTS }));
   app.use(crossSiteGuard());
   if (deps.auth) app.use(basicAuth(deps.auth));
-  app.use(
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: `request body larger than ${MAX_BODY_BYTES} bytes` }, 413),
-    }),
-  );
+      maxSize,
+      onError: (c) => c.json({ error: `request body larger than ${maxSize} bytes` }, 413),
+    });
+  const bodyLimits = { one: limit(MAX_BODY_BYTES), bulk: limit(MAX_BULK_BODY_BYTES) };
+  app.use((c, next) => (c.req.path === BULK_PATH ? bodyLimits.bulk : bodyLimits.one)(c, next));
 
   app.route('/endpoints', endpointRoutes({ agent, defaultFaultPolicy }));
   app.route('/ips', legacyIpRoutes(agent, defaultFaultPolicy));

@@ -2,6 +2,8 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
+  ChangesIncompleteError,
+  ChangesRefusedError,
   DuplicateEndpointError,
   EndpointNotFoundError,
   FailoverRefusedError,
@@ -26,12 +28,16 @@ function statusOf(error: unknown): ContentfulStatusCode | undefined {
   if (error instanceof TooManyEndpointsError) return 409;
   if (error instanceof FailoverRefusedError) return 409;
   if (error instanceof ShuttingDownError) return 503;
+  if (error instanceof ChangesIncompleteError) return 503;
   return undefined;
 }
 
 export function createErrorHandler(logger: Logger): ErrorHandler {
   return (error, c) => {
     if (error instanceof ValidationError) return c.json({ errors: error.errors }, 422);
+    // The state changed between the bulk route's check and the writes: nothing was written.
+    if (error instanceof ChangesRefusedError)
+      return c.json({ error: error.message, errors: error.errors }, 409);
     if (error instanceof HTTPException) {
       return c.json({ error: error.message || 'request refused' }, error.status as ContentfulStatusCode);
     }

@@ -7,15 +7,19 @@ import { BadRequestError, ValidationError } from './http-errors.js';
  * `curl -d` sends a form type by default.
  */
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const value = await readJson(c);
+  const result = schema.safeParse(value);
+  if (!result.success) throw ValidationError.fromZod(result.error);
+  return result.data;
+}
+
+/** The body as JSON, unvalidated; 400 when it is not JSON. */
+export async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new BadRequestError(`invalid JSON: ${reason}`, { cause: error });
   }
-  const result = schema.safeParse(value);
-  if (!result.success) throw ValidationError.fromZod(result.error);
-  return result.data;
 }

@@ -3,7 +3,8 @@ import type { Endpoint } from '../model/endpoint.js';
 import { vipMachine } from './vip.machine.js';
 
 export type AgentEvent =
-  | { type: 'endpoint.add'; endpoint: Endpoint }
+  /** Spawns one VIP statechart per endpoint: one event (and one context copy) for many. */
+  | { type: 'endpoints.add'; endpoints: Endpoint[] }
   /** Stops one VIP through its statechart; it leaves the context once it reaches STOPPED. */
   | { type: 'endpoint.remove'; id: string }
   | { type: 'shutdown'; mode: 'release' | 'hold' };
@@ -45,15 +46,18 @@ export const agentMachine = setup({
   states: {
     running: {
       on: {
-        'endpoint.add': {
+        'endpoints.add': {
           actions: assign({
-            vips: ({ context, event, spawn }) => ({
-              ...context.vips,
-              [event.endpoint.id]: spawn('vip', {
-                id: event.endpoint.id,
-                input: { endpoint: event.endpoint, hostname: context.hostname },
-              }),
-            }),
+            vips: ({ context, event, spawn }) => {
+              const vips = { ...context.vips };
+              for (const endpoint of event.endpoints) {
+                vips[endpoint.id] = spawn('vip', {
+                  id: endpoint.id,
+                  input: { endpoint, hostname: context.hostname },
+                });
+              }
+              return vips;
+            },
           }),
         },
         'endpoint.remove': {

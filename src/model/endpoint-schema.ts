@@ -124,11 +124,11 @@ export const healthCheckSchema = z
     };
   });
 
-const checksSchema = z
+export const checksSchema = z
   .array(healthCheckSchema, { error: 'must be a list of health checks' })
   .max(MAX_CHECKS, `at most ${MAX_CHECKS} health checks`);
 
-const intervalSchema = z
+export const intervalSchema = z
   .int({ error: `must be an integer number of seconds from 0 to ${MAX_HEALTHCHECK_INTERVAL}` })
   .min(0)
   .max(MAX_HEALTHCHECK_INTERVAL);

@@ -37,3 +37,14 @@ export class ShuttingDownError extends LinkError {
     super('the agent is shutting down');
   }
 }
+
+/** A request of many endpoint writes refused as a whole; `errors` lists every reason, by item. */
+export class ChangesRefusedError extends LinkError {
+  constructor(readonly errors: Record<string, string[]>) {
+    const count = Object.values(errors).reduce((n, list) => n + list.length, 0);
+    super(`${count} problem${count === 1 ? '' : 's'} in the request; nothing was changed`);
+  }
+}
+
+/** Part of a request of many endpoint writes was applied before etcd refused the rest. */
+export class ChangesIncompleteError extends LinkError {}

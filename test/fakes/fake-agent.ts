@@ -7,9 +7,12 @@ import type {
   PeerStatus,
   TransitionRecord,
 } from '../../src/agent/agent-service.js';
+import { type ChangesApplied, checkChanges, type EndpointChanges } from '../../src/agent/endpoint-changes.js';
+import type { EndpointRow } from '../../src/agent/endpoint-query.js';
 import type { VipStatus } from '../../src/machines/vip.status.js';
 import { electionKeyOf } from '../../src/model/endpoint.js';
 import {
+  ChangesRefusedError,
   DuplicateEndpointError,
   EndpointNotFoundError,
   FailoverRefusedError,
@@ -60,6 +63,58 @@ export class FakeAgent implements AgentService {
   list(): EndpointView[] {
     this.record('list');
     return [...this.endpoints.values()];
+  }
+
+  rows(): EndpointRow[] {
+    this.record('rows');
+    return [...this.endpoints.values()];
+  }
+
+  /** The real agent's check, then every write at once. */
+  async apply(changes: EndpointChanges, options: { dryRun?: boolean } = {}): Promise<ChangesApplied> {
+    this.record('apply', changes, options);
+    if (this.shuttingDown) throw new ShuttingDownError();
+    const views = [...this.endpoints.values()];
+    const errors = checkChanges(
+      changes,
+      {
+        byId: (id) => {
+          const view = this.endpoints.get(id);
+          return (
+            view && {
+              id,
+              ip: view.ip,
+              checks: view.checks,
+              healthcheckInterval: view.healthcheck_interval,
+              faultPolicy: view.fault_policy,
+            }
+          );
+        },
+        idOfKey: (key) => views.find((view) => view.election_key === key)?.id,
+        count: this.endpoints.size,
+      },
+      this.maxEndpoints,
+    );
+    if (Object.keys(errors).length > 0) throw new ChangesRefusedError(errors);
+    if (options.dryRun) return { created: [], updated: [], deleted: [] };
+    const deleted = changes.delete ?? [];
+    for (const id of deleted) this.endpoints.delete(id);
+    const updated = (changes.update ?? []).map((update) => {
+      const view = this.require(update.id);
+      const next = {
+        ...view,
+        checks: update.checks,
+        healthcheck_interval: update.healthcheckInterval ?? view.healthcheck_interval,
+      };
+      this.endpoints.set(view.id, next);
+      return next;
+    });
+    const created = (changes.create ?? []).map((spec) => ({
+      ...this.seed(spec),
+      status: 'BOOTING' as const,
+    }));
+    for (const view of created) this.endpoints.set(view.id, view);
+    return { created, updated, deleted };
   }
 
   get(id: string): EndpointView | undefined {

@@ -5,6 +5,7 @@ import type {
   PeerStatus,
   TransitionRecord,
 } from '../../src/agent/agent-service.js';
+import type { EndpointRow } from '../../src/agent/endpoint-query.js';
 import { vipMachine } from '../../src/machines/vip.machine.js';
 import type { VipStatus } from '../../src/machines/vip.status.js';
 import { electionKeyOf } from '../../src/model/endpoint.js';
@@ -70,6 +71,10 @@ export class UiFakeAgent implements AgentService {
     return [...this.endpoints.values()];
   }
 
+  rows(): EndpointRow[] {
+    return [...this.endpoints.values()];
+  }
+
   get(id: string): EndpointView | undefined {
     return this.endpoints.get(id);
   }
@@ -98,6 +103,10 @@ export class UiFakeAgent implements AgentService {
 
   async create(): Promise<EndpointView> {
     throw new Error('the live view does not create endpoints');
+  }
+
+  async apply(): Promise<never> {
+    throw new Error('the live view does not change endpoints');
   }
 
   async updateChecks(): Promise<EndpointView> {
