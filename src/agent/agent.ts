@@ -32,9 +32,9 @@ import type {
   PeerStatus,
   TransitionRecord,
 } from './agent-service.js';
+import type { AgentSettings } from './agent-settings.js';
 import { type ChangesApplied, checkChanges, type EndpointChanges } from './endpoint-changes.js';
 import type { EndpointRow } from './endpoint-query.js';
-import type { AgentSettings } from './agent-settings.js';
 import { StatusPublisher } from './status-publisher.js';
 import { causeOf, TransitionLog } from './transition-log.js';
 import { provideVipMachine } from './vip-actors.js';
@@ -327,8 +327,8 @@ export class Agent implements AgentService {
       const deletes = changes.delete ?? [];
       stage.total = deletes.length;
       const released: Promise<void>[] = [];
-      await kv.commit(
-        deletes.map((id): KvWrite => ({ op: 'delete', key: keys.endpoint(hostname, id) })),
+      await kv.writeBatch(
+        deletes.map((id): KvWrite => ({ type: 'delete', key: keys.endpoint(hostname, id) })),
         (chunk) => {
           for (const write of chunk) {
             const id = write.key.slice(keys.endpointsOf(hostname).length);
@@ -357,7 +357,7 @@ export class Agent implements AgentService {
         return [{ ref, endpoint }];
       });
       const updateById = new Map(updates.map((u) => [u.endpoint.id, u]));
-      await kv.commit(
+      await kv.writeBatch(
         updates.map(({ endpoint }) => recordWrite(hostname, endpoint)),
         (chunk) => {
           for (const write of chunk) {
@@ -378,10 +378,13 @@ export class Agent implements AgentService {
         if (view) applied.updated.push(view);
       }
 
+      // An IP deleted and created again must be released by its old statechart first, or the old
+      // one's unbind could follow the new one's bind.
+      if (creates.length > 0) await Promise.all(released);
       Object.assign(stage, { name: 'create', done: 0, total: creates.length });
       const createById = new Map(creates.map((e) => [e.id, e]));
       const spawned: Endpoint[] = [];
-      await kv.commit(
+      await kv.writeBatch(
         creates.map((endpoint) => recordWrite(hostname, endpoint)),
         (chunk) => {
           const batch = chunk.flatMap(
@@ -549,7 +552,11 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 function recordWrite(hostname: string, endpoint: Endpoint): KvWrite {
-  return { op: 'put', key: keys.endpoint(hostname, endpoint.id), value: JSON.stringify(toRecord(endpoint)) };
+  return {
+    type: 'put',
+    key: keys.endpoint(hostname, endpoint.id),
+    value: JSON.stringify(toRecord(endpoint)),
+  };
 }
 
 function waitForDone(ref: VipRef): Promise<void> {

@@ -64,7 +64,7 @@ export class EtcdCoordination implements CoordinationPort {
         );
         return new Map(Object.entries(all));
       },
-      writeBatch: (writes) => this.writeBatch(writes),
+      writeBatch: (writes, onApplied) => this.writeBatch(writes, onApplied),
     };
   }
 
@@ -114,9 +114,13 @@ export class EtcdCoordination implements CoordinationPort {
   }
 
   /** Bulk writes (declarative apply, bulk API): chunks of at most `MAX_TXN_OPS`, one after the other. */
-  private async writeBatch(writes: readonly KvWrite[]): Promise<void> {
+  private async writeBatch(
+    writes: readonly KvWrite[],
+    onApplied?: (chunk: KvWrite[]) => void,
+  ): Promise<void> {
     for (let start = 0; start < writes.length; start += MAX_TXN_OPS) {
-      const success = writes.slice(start, start + MAX_TXN_OPS).map(toRequestOp);
+      const chunk = writes.slice(start, start + MAX_TXN_OPS);
+      const success = chunk.map(toRequestOp);
       try {
         await this.count('txn_batch', this.client.kv.txn({ compare: [], success, failure: [] }, this.opts()));
       } catch (error) {
@@ -125,6 +129,7 @@ export class EtcdCoordination implements CoordinationPort {
           { cause: error },
         );
       }
+      onApplied?.(chunk);
     }
   }
 

@@ -57,9 +57,10 @@ export interface KvPort {
   /**
    * Many puts and deletes in as few etcd transactions as etcd's per-transaction limit allows, in
    * order, one chunk after the other. Each chunk is all or nothing; when one fails, the chunks
-   * before it stay written and the error says how many writes were applied.
+   * before it stay written and the error says how many writes were applied. `onApplied` runs after
+   * each chunk with its writes, so a caller can act on what is stored while the rest is written.
    */
-  writeBatch(writes: readonly KvWrite[]): Promise<void>;
+  writeBatch(writes: readonly KvWrite[], onApplied?: (chunk: KvWrite[]) => void): Promise<void>;
 }
 
 export interface CoordinationPort {

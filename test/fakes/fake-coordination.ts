@@ -28,6 +28,9 @@ export class FakeEtcd {
   readonly calls = new Map<string, number>();
   private nextLease = 100;
   watchDelayMs = 10;
+  /** When set, batch transactions fail after this many succeeded (counted over the fake's life). */
+  failBatchAfter: number | undefined;
+  private batches = 0;
 
   constructor(private readonly clock: Clock) {}
 
@@ -146,13 +149,19 @@ export class FakeEtcd {
         this.call('range');
         return new Map([...this.data].filter(([k]) => k.startsWith(prefix)).map(([k, e]) => [k, e.value]));
       },
-      writeBatch: async (writes) => {
+      writeBatch: async (writes, onApplied) => {
         for (let start = 0; start < writes.length; start += 128) {
           this.call('txn_batch');
-          for (const write of writes.slice(start, start + 128)) {
+          if (this.failBatchAfter !== undefined && this.batches++ >= this.failBatchAfter)
+            throw new Error(`etcd refused a batch of writes: ${start} of ${writes.length} applied (fake)`);
+          const chunk = writes.slice(start, start + 128);
+          for (const write of chunk) {
             if (write.type === 'put') this.put(write.key, write.value, write.leaseId);
             else this.del(write.key);
           }
+          onApplied?.(chunk);
+          // A macrotask between transactions, as with a real etcd round trip.
+          await new Promise((resolve) => setImmediate(resolve));
         }
       },
     };

@@ -49,16 +49,21 @@ describe('puts grouped into transactions, real etcd', () => {
     await coordination.kv.put('/bulk/gone-1', 'x');
     await coordination.kv.put('/bulk/gone-2', 'x');
     const before = coordination.calls.get('txn_batch') ?? 0;
-    await coordination.kv.writeBatch([
-      ...Array.from({ length: 300 }, (_, i) => ({
-        type: 'put' as const,
-        key: `/bulk/k${i}`,
-        value: String(i),
-      })),
-      { type: 'delete', key: '/bulk/gone-1' },
-      { type: 'delete', key: '/bulk/gone-2' },
-    ]);
+    const applied: number[] = [];
+    await coordination.kv.writeBatch(
+      [
+        ...Array.from({ length: 300 }, (_, i) => ({
+          type: 'put' as const,
+          key: `/bulk/k${i}`,
+          value: String(i),
+        })),
+        { type: 'delete', key: '/bulk/gone-1' },
+        { type: 'delete', key: '/bulk/gone-2' },
+      ],
+      (chunk) => applied.push(chunk.length),
+    );
     expect((coordination.calls.get('txn_batch') ?? 0) - before).toBe(3);
+    expect(applied).toEqual([128, 128, 46]);
     const stored = await coordination.kv.list('/bulk/');
     expect(stored.size).toBe(300);
     expect(stored.has('/bulk/gone-1')).toBe(false);

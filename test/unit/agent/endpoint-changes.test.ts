@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CurrentEndpoints, checkChanges } from '../../../src/agent/endpoint-changes.js';
 import type { NewEndpoint } from '../../../src/agent/agent-service.js';
+import { type CurrentEndpoints, checkChanges } from '../../../src/agent/endpoint-changes.js';
 import { type Endpoint, electionKeyOf } from '../../../src/model/endpoint.js';
 
 const ID_A = 'vip-aaaaaaaa-0000-4000-8000-000000000000';
@@ -21,7 +21,12 @@ const endpoint = (id: string, ip: string): Endpoint => ({
   healthcheckInterval: 0,
   faultPolicy: 'activate',
 });
-const spec = (ip: string): NewEndpoint => ({ ip, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
+const spec = (ip: string): NewEndpoint => ({
+  ip,
+  checks: [],
+  healthcheckInterval: 0,
+  faultPolicy: 'activate',
+});
 const existing = current([endpoint(ID_A, '10.0.0.1/32'), endpoint(ID_B, '10.0.0.2/32')]);
 
 describe('checkChanges', () => {
@@ -39,7 +44,10 @@ describe('checkChanges', () => {
     const errors = checkChanges(
       {
         create: [spec('10.0.0.1/32'), spec('10.0.0.9/32'), spec('10.0.0.9/32')],
-        update: [{ id: UNKNOWN, checks: [] }, { id: ID_A, checks: [] }],
+        update: [
+          { id: UNKNOWN, checks: [] },
+          { id: ID_A, checks: [] },
+        ],
         delete: [ID_A, ID_A, UNKNOWN],
       },
       existing,

@@ -34,7 +34,9 @@ describe('selectPage', () => {
     expect(selectPage(rows, { holder: null }).total).toBe(5);
     expect(selectPage(rows, { ipPrefix: '10.78.2.' }).total).toBe(5);
     expect(selectPage(rows, { ipPrefix: '10.78.1.0/24' }).total).toBe(10);
-    expect(selectPage(rows, { ipPrefix: '10.78.1.0/24', states: ['ACTIVATED'], limit: 2 }).items).toHaveLength(2);
+    expect(
+      selectPage(rows, { ipPrefix: '10.78.1.0/24', states: ['ACTIVATED'], limit: 2 }).items,
+    ).toHaveLength(2);
   });
 });
 

@@ -10,7 +10,9 @@ describe('POST /endpoints/bulk', () => {
     const b = agent.seed({ ip: '10.0.0.2/32' });
     const res = await call('POST', '/endpoints/bulk', {
       create: [create('10.0.0.3/32'), create('10.0.0.4/32')],
-      update: [{ id: b.id, healthchecks: [{ type: 'TCP', host: '10.0.0.5', port: 22 }], healthcheck_interval: 7 }],
+      update: [
+        { id: b.id, healthchecks: [{ type: 'TCP', host: '10.0.0.5', port: 22 }], healthcheck_interval: 7 },
+      ],
       delete: [a.id],
     });
     expect(res.status).toBe(200);
@@ -44,9 +46,11 @@ describe('POST /endpoints/bulk', () => {
     ]);
     expect(res.json.errors['create.1.plugin_config.ip'][0]).toMatch(/already configured .* as endpoint/);
     expect(agent.endpoints.size).toBe(1);
-    expect(agent.calls.filter((c) => c.method === 'apply').every((c) => (c.args[1] as { dryRun?: boolean }).dryRun)).toBe(
-      true,
-    );
+    expect(
+      agent.calls
+        .filter((c) => c.method === 'apply')
+        .every((c) => (c.args[1] as { dryRun?: boolean }).dryRun),
+    ).toBe(true);
   });
 
   it('checks the endpoint limit for the request as a whole', async () => {
@@ -75,9 +79,9 @@ describe('POST /endpoints/bulk', () => {
     expect(res.status).toBe(200);
     expect(res.json.created).toHaveLength(2000);
     expect(agent.endpoints.size).toBe(2000);
-    expect((await call('POST', '/endpoints', { ...create('10.1.1.1/32'), pad: 'x'.repeat(70_000) })).status).toBe(
-      413,
-    );
+    expect(
+      (await call('POST', '/endpoints', { ...create('10.1.1.1/32'), pad: 'x'.repeat(70_000) })).status,
+    ).toBe(413);
   });
 
   it('checks without writing on dry_run=true', async () => {
