@@ -37,6 +37,10 @@ export interface TransitionRecord {
   at: number;
   endpointId: string;
   electionKey: string;
+  /** The VIP, e.g. `10.0.0.100/32` (absent in records written before it was kept). */
+  ip?: string;
+  /** The lock holder as this host saw it after the transition; null when none or unknown. */
+  holder?: string | null;
   hostname: string;
   from: VipStatus;
   to: VipStatus;

@@ -532,6 +532,8 @@ export class Agent implements AgentService {
       at: this.deps.clock.now(),
       endpointId: id,
       electionKey: electionKeyOf(endpoint.ip),
+      ip: endpoint.ip,
+      holder,
       hostname: this.hostname,
       from,
       to,

@@ -22,6 +22,9 @@ export interface LinkMetrics extends AgentMetrics {
   readonly etcdErrors: Counter<'operation'>;
   readonly healthResults: Counter<'election_key' | 'result'>;
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly notifyHooks: Counter<'hook' | 'result'>;
+  /** One notify hook run (or one dropped), by hook kind and result. */
+  notifyOutcome(hook: string, result: string): void;
   /** Counts one transition; `bindAgent` calls it for every transition the agent reports. */
   recordTransition(record: TransitionRecord): void;
   /** Reads gauges from the agent at scrape time and counts its transitions; returns an unbind. */
@@ -70,6 +73,13 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
     name: 'link_http_requests_total',
     help: 'API requests, by route pattern and status',
     labelNames: ['method', 'route', 'status'] as const,
+    registers,
+  });
+
+  const notifyHooks = new Counter({
+    name: 'link_notify_hooks_total',
+    help: 'Notify hook runs on state changes, by hook (exec, webhook) and result (ok, failed, timeout, error, dropped)',
+    labelNames: ['hook', 'result'] as const,
     registers,
   });
 
@@ -155,6 +165,8 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
     etcdErrors,
     healthResults,
     httpRequests,
+    notifyHooks,
+    notifyOutcome: (hook, result) => notifyHooks.inc({ hook, result }),
     etcdError: (operation) => etcdErrors.inc({ operation }),
     healthResult: (electionKey, ok) =>
       healthResults.inc({ election_key: electionKey, result: ok ? 'ok' : 'fail' }),

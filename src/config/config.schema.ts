@@ -8,6 +8,7 @@ import {
   integer,
   optional,
   parseHostList,
+  parseHttpUrl,
   parseListen,
   parseUrlList,
   required,
@@ -293,6 +294,33 @@ export const settings = {
     description:
       "publish this host's view of each VIP under `/link/status` for `GET /cluster`; `--no-status-publish` turns it off",
     schema: boolean(),
+  }),
+  notifyExec: setting({
+    flag: '--notify-exec',
+    arg: 'FILE',
+    description:
+      'executable run on every state change, in order per endpoint, with `LINK_ENDPOINT_ID`, `LINK_IP`, `LINK_OLD_STATE`, `LINK_NEW_STATE`, `LINK_HOLDER`, `LINK_CAUSE`, … in its environment',
+    schema: file(),
+  }),
+  notifyWebhook: setting({
+    flag: '--notify-webhook',
+    arg: 'URL',
+    description: 'URL POSTed a JSON notice on every state change (LinK v3.3 webhook body and signature)',
+    schema: optional('must be an http(s):// URL', parseHttpUrl),
+  }),
+  notifyWebhookSecret: setting({
+    flag: '--notify-webhook-secret',
+    arg: 'SECRET',
+    description: "key of the webhook's `X-Link-Webhook-Signature` (HMAC-SHA256); prefer the variable",
+    secret: true,
+    schema: text({ secret: true }),
+  }),
+  notifyTimeoutMs: setting({
+    flag: '--notify-timeout',
+    arg: 'MS',
+    default: '10000',
+    description: 'time a notify hook or webhook may take; the hook is killed after it',
+    schema: duration({ unit: 'ms', out: 'ms', min: 0, exclusive: true }),
   }),
 } as const;
 

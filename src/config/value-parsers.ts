@@ -178,3 +178,15 @@ export function parseHostList(raw: string): string[] | undefined {
     /^(?:\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.?)$/;
   return parts.every((part) => name.test(part)) ? parts : undefined;
 }
+
+/** One `http://` or `https://` URL with a host. */
+export function parseHttpUrl(raw: string): string | undefined {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+      ? url.href
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -11,6 +11,7 @@ import { VERSION } from '../config/package-version.js';
 import { toAgentSettings } from '../config/to-agent-settings.js';
 import { EtcdCoordination } from '../etcd/etcd-coordination.js';
 import { NetProbe } from '../net/probes/net-probe.js';
+import { createNotifier } from '../notify/create-notifier.js';
 import { systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { apiHosts } from './api-hosts.js';
@@ -91,6 +92,18 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
       : {}),
   });
   metrics.bindAgent(agent);
+  // Hooks observe the transitions the actor system reports; they only queue, never block a VIP.
+  const notifier = createNotifier(
+    {
+      exec: config.notifyExec,
+      webhook: config.notifyWebhook,
+      webhookSecret: config.notifyWebhookSecret,
+      timeoutMs: config.notifyTimeoutMs,
+    },
+    logger,
+    metrics.notifyOutcome,
+  );
+  if (notifier.enabled) agent.onTransition((record) => notifier.notify(record));
 
   const { createUiRoutes } = await import('../api/ui/ui.routes.js').catch(() => ({
     createUiRoutes: undefined as never,
@@ -140,6 +153,8 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
       hold ? 'stopping, keeping VIPs bound for a restart' : 'stopping, handing VIPs over',
     );
     await agent.shutdown({ hold, deadlineMs: config.handoverTimeoutMs + 3000 });
+    // The STOPPING and STOPPED notices too, each hook within its own time limit.
+    await Promise.race([notifier.idle(), new Promise((r) => setTimeout(r, config.notifyTimeoutMs))]);
     await server.close();
     await network.close();
     await etcd.close();

@@ -17,6 +17,8 @@ export class FakeTransitions {
       at: this.now(),
       endpointId: view.id,
       electionKey: view.election_key,
+      ip: view.ip,
+      holder: view.holder,
       hostname: this.hostname,
       from: view.status,
       to,

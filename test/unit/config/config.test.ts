@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       holdOnStop: false,
       statusPublish: true,
       dryRun: false,
+      notifyTimeoutMs: 10000,
     });
     expect(toAgentSettings(config)).toEqual(defaultSettings);
   });
@@ -92,6 +93,10 @@ describe('loadConfig', () => {
       holdOnStop: ['true', 'false'],
       statusPublish: ['false', 'true'],
       dryRun: ['true', 'false'],
+      notifyExec: ['/etc/link/notify-a', '/etc/link/notify-b'],
+      notifyWebhook: ['http://hooks.example/a', 'https://hooks.example/b'],
+      notifyWebhookSecret: ['s1', 's2'],
+      notifyTimeoutMs: ['500', '900'],
     };
     expect(Object.keys(samples).sort()).toEqual(Object.keys(settings).sort());
     const required = ['--interface', 'eth0'];
