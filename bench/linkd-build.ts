@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -37,6 +37,8 @@ export function buildLinkd(): Promise<string> {
     });
     const entry = join(outDir, 'cli', 'linkd.js');
     if (!existsSync(entry)) throw new Error(`tsc produced no ${entry}`);
+    // What tsc does not emit (the live view's assets), as `npm run build` copies it.
+    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/copy-assets.mjs'), outDir]);
     // ESM, and the repository's packages, for the compiled files.
     writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n');
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(outDir, 'node_modules'));

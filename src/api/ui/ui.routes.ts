@@ -4,15 +4,11 @@ import { streamTransitions } from '../transition-stream.js';
 import { readChart } from './statechart/chart.js';
 import { renderSvg } from './statechart/render-svg.js';
 import type { DotOptions } from './statechart/to-dot.js';
-import { CLIENT_SCRIPT } from './ui.client.js';
+import { uiAsset } from './ui.assets.js';
 import { page } from './ui.page.js';
 import { uiCluster, uiState } from './ui.state.js';
-import { STYLES } from './ui.styles.js';
 
 type Detail = NonNullable<DotOptions['detail']>;
-
-const FAVICON =
-  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="4" fill="#0f172a"/><circle cx="8" cy="8" r="4" fill="#22c55e"/></svg>';
 
 export interface UiDeps {
   agent: AgentService;
@@ -88,14 +84,17 @@ export function createUiRoutes(deps: UiDeps): Hono {
   });
 
   app.get('/app.js', (c) =>
-    c.body(CLIENT_SCRIPT, 200, {
+    c.body(uiAsset('app.js'), 200, {
       'Content-Type': 'text/javascript; charset=utf-8',
       'Cache-Control': 'no-cache',
     }),
   );
 
   app.get('/app.css', (c) =>
-    c.body(STYLES, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' }),
+    c.body(uiAsset('app.css'), 200, {
+      'Content-Type': 'text/css; charset=utf-8',
+      'Cache-Control': 'no-cache',
+    }),
   );
 
   app.get('/statechart.svg', async (c) => {
@@ -104,7 +103,10 @@ export function createUiRoutes(deps: UiDeps): Hono {
   });
 
   app.get('/favicon.svg', (c) =>
-    c.body(FAVICON, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'max-age=86400' }),
+    c.body(uiAsset('favicon.svg'), 200, {
+      'Content-Type': 'image/svg+xml',
+      'Cache-Control': 'max-age=86400',
+    }),
   );
 
   app.get('/state', (c) => {

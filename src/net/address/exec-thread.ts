@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { type ExecOutcome, execOutcome } from './exec-file.js';
 
 export interface ExecRequest {
   file: string;
@@ -18,7 +18,8 @@ export interface ExecResult {
 export class ExecFailure extends Error {
   constructor(
     message: string,
-    readonly code: number | string | undefined,
+    /** null when a signal ended the command. */
+    readonly code: number | string | null | undefined,
     readonly killed: boolean,
     readonly signal: string | null,
     readonly stdout: string,
@@ -32,49 +33,14 @@ export class ExecFailure extends Error {
 export type Exec = (request: ExecRequest) => Promise<ExecResult>;
 
 /** execFile on the calling thread. */
-export const execHere: Exec = (request) =>
-  new Promise((resolve, reject) => {
-    const child = execFile(
-      request.file,
-      [...request.args],
-      { timeout: request.timeoutMs, env: request.env, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (!error) {
-          resolve({ stdout, stderr });
-          return;
-        }
-        const e = error as Error & { code?: number | string; killed?: boolean; signal?: string | null };
-        reject(new ExecFailure(e.message, e.code, e.killed ?? false, e.signal ?? null, stdout, stderr));
-      },
-    );
-    child.stdin?.on('error', () => {}); // EPIPE if the command exits early: its exit code tells
-    child.stdin?.end(request.input ?? '');
-  });
+export const execHere: Exec = async (request) => settle(await execOutcome(request));
 
-// CommonJS, evaluated in the worker: the same execFile, answering by message.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { execFile } = require('node:child_process');
-parentPort.on('message', ({ id, file, args, input, timeoutMs, env }) => {
-  const child = execFile(file, args, { timeout: timeoutMs, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-    parentPort.postMessage({
-      id, stdout, stderr,
-      error: error ? { message: error.message, code: error.code, killed: Boolean(error.killed), signal: error.signal ?? null } : null,
-    });
-  });
-  if (child.stdin) {
-    child.stdin.on('error', () => {});
-    child.stdin.end(input ?? '');
-  }
-});
-`;
-
-interface WorkerReply {
-  id: number;
-  stdout: string;
-  stderr: string;
-  error: { message: string; code?: number | string; killed: boolean; signal: string | null } | null;
+function settle({ stdout, stderr, error }: ExecOutcome): ExecResult {
+  if (!error) return { stdout, stderr };
+  throw new ExecFailure(error.message, error.code, error.killed, error.signal, stdout, stderr);
 }
+
+type WorkerReply = ExecOutcome & { id: number };
 
 /**
  * Runs commands from a worker thread. Starting a process blocks the thread that starts it until
@@ -112,7 +78,7 @@ export class ExecThread {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = new Worker(new URL('./exec-worker.js', import.meta.url));
     worker.unref();
     worker.on('message', (reply: WorkerReply) => this.#settle(reply));
     worker.on('error', (error) => this.#fail(worker, error));
@@ -126,12 +92,11 @@ export class ExecThread {
     if (!pending) return;
     this.#pending.delete(reply.id);
     if (this.#pending.size === 0) this.#worker?.unref();
-    if (!reply.error) {
-      pending.resolve({ stdout: reply.stdout, stderr: reply.stderr });
-      return;
+    try {
+      pending.resolve(settle(reply));
+    } catch (error) {
+      pending.reject(error as ExecFailure);
     }
-    const { message, code, killed, signal } = reply.error;
-    pending.reject(new ExecFailure(message, code, killed, signal, reply.stdout, reply.stderr));
   }
 
   /** The worker died: what it was running fails, and the next command starts a new one. */

@@ -12,7 +12,7 @@ export class IpCommandError extends NetError {
   constructor(
     readonly args: readonly string[],
     readonly stderr: string,
-    readonly exitCode: number | string | undefined,
+    readonly exitCode: number | string | null | undefined,
     options?: ErrorOptions,
   ) {
     super(`ip ${args.join(' ')} failed (exit ${exitCode ?? '?'}): ${stderr.trim() || 'no output'}`, options);

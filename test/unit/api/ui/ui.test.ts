@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { AgentService } from '../../../../src/agent/agent-service.js';
 import { createApp } from '../../../../src/api/app.js';
-import { CLIENT_SCRIPT } from '../../../../src/api/ui/ui.client.js';
+import { uiAsset } from '../../../../src/api/ui/ui.assets.js';
 import { createUiRoutes, type UiDeps } from '../../../../src/api/ui/ui.routes.js';
 import { TIMELINE_DEPTH, type UiCluster, type UiState } from '../../../../src/api/ui/ui.state.js';
 import { VIP_STATUSES } from '../../../../src/machines/vip.status.js';
@@ -70,7 +70,7 @@ describe('GET /ui', () => {
     expect(links).toEqual(expect.arrayContaining(['app.js', 'app.css', '/ui/']));
     expect(links.filter((link) => /^(?:[a-z]+:)?\/\//i.test(link))).toEqual([]);
     // The SVG namespace is a name, not a place the script goes.
-    expect(CLIENT_SCRIPT.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:\/\//);
+    expect(uiAsset('app.js').replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:\/\//);
   });
 
   it('escapes what it prints', async () => {
@@ -100,7 +100,9 @@ describe('GET /ui', () => {
     const { app } = setup();
     const script = await app.request('/ui/app.js');
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
-    expect(() => new Function(CLIENT_SCRIPT)).not.toThrow();
+    const source = await script.text();
+    expect(source).toBe(uiAsset('app.js'));
+    expect(() => new Function(source)).not.toThrow();
     expect((await app.request('/ui/app.css')).headers.get('content-type')).toMatch(/^text\/css/);
     expect((await app.request('/ui/favicon.svg')).status).toBe(200);
     const full = await (await app.request('/ui/statechart.svg')).text();

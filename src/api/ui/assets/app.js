@@ -1,84 +1,148 @@
+// @ts-check
 /**
  * The live view's browser script, served as `/ui/app.js`. Plain ES2020 with no dependencies and no
  * build step, so the agent serves it as is and the page works without any network but the agent's.
  * It polls `state` and `cluster`, listens to `events`, and draws with DOM calls (never innerHTML:
- * hostnames and causes come from etcd).
+ * hostnames and causes come from etcd). Types come from the routes that answer it.
+ *
+ * @typedef {import('../ui.state.js').UiState} UiState
+ * @typedef {import('../ui.state.js').UiEndpoint} UiEndpoint
+ * @typedef {import('../ui.state.js').UiCluster & { error?: string }} UiClusterAnswer
+ * @typedef {import('../../../agent/agent-service.js').TransitionRecord} TransitionRecord
+ * @typedef {Node | string | null | undefined | false} Child
+ * @typedef {{
+ *   root: HTMLElement, ip: HTMLElement, status: HTMLElement, id: HTMLElement, holder: HTMLElement,
+ *   fencing: HTMLElement, lease: HTMLElement, leaseBar: HTMLElement, health: HTMLElement,
+ *   checks: HTMLElement, policy: HTMLElement, faults: HTMLElement, diagram: HTMLElement,
+ *   svg: SVGSVGElement | null, timeline: HTMLElement, timelineKey: string,
+ * }} Card
  */
-export const CLIENT_SCRIPT = String.raw`'use strict';
+// biome-ignore lint/suspicious/noRedundantUseStrict: served as a classic script, not a module
+'use strict';
 (() => {
   const TIMELINE_DEPTH = 25;
   const STATE_POLL_MS = 2000;
   const CLUSTER_POLL_MS = 1500;
 
   const model = {
+    /** @type {UiState | null} */
     state: null,
+    /** @type {UiClusterAnswer | null} */
     cluster: null,
     /** Agent clock minus ours, so countdowns follow the agent's deadlines. */
     skew: 0,
-    /** endpointId -> records, oldest first. */
+    /** @type {Map<string, TransitionRecord[]>} endpointId -> records, oldest first. */
     history: new Map(),
+    /** @type {Set<string>} */
     seen: new Set(),
-    /** endpointId -> longest lease remaining seen for the current deadline: the bar's full length. */
+    /**
+     * endpointId -> longest lease remaining seen for the current deadline: the bar's full length.
+     * @type {Map<string, { deadline: number, full: number }>}
+     */
     leaseSpan: new Map(),
   };
+  /** @type {Map<string, Card>} */
   const cards = new Map();
+  /** @type {Map<string, string>} */
   const problems = new Map();
-  const template = document.getElementById('statechart-template');
+  const template = /** @type {HTMLTemplateElement | null} */ (document.getElementById('statechart-template'));
 
   // ---- small DOM helpers
 
+  /**
+   * @param {string} tag
+   * @param {Record<string, string | number | boolean | null | undefined>} [attrs]
+   * @param {Child | Child[]} [children]
+   */
   function h(tag, attrs, children) {
     const el = document.createElement(tag);
     for (const [name, value] of Object.entries(attrs || {})) {
       if (value === undefined || value === null || value === false) continue;
       if (name === 'text') el.textContent = String(value);
-      else if (name === 'class') el.className = value;
+      else if (name === 'class') el.className = String(value);
       else el.setAttribute(name, value === true ? '' : String(value));
     }
-    for (const child of [].concat(children === undefined ? [] : children)) {
-      if (child !== null && child !== undefined) el.append(child);
+    for (const child of Array.isArray(children) ? children : children === undefined ? [] : [children]) {
+      if (child !== null && child !== undefined && child !== false) el.append(child);
     }
     return el;
   }
 
   /** replaceChildren, skipping absent parts (the DOM would print them as "null"). */
+  /**
+   * @param {Element} el
+   * @param {...Child} children
+   */
   function fill(el, ...children) {
-    el.replaceChildren(...children.filter((child) => child !== null && child !== undefined && child !== false));
+    el.replaceChildren(
+      .../** @type {(Node | string)[]} */ (
+        children.filter((child) => child !== null && child !== undefined && child !== false)
+      ),
+    );
   }
 
+  /** The first element matching `selector`; the page's shell always has the ones asked for. */
+  /** @param {string} selector */
+  function element(selector) {
+    return /** @type {HTMLElement} */ (document.querySelector(selector));
+  }
+
+  /** @param {string | undefined} value */
   function quoted(value) {
-    return '"' + String(value).replace(/["\\]/g, '\\$&') + '"';
+    return `"${String(value).replace(/["\\]/g, '\\$&')}"`;
   }
 
+  /**
+   * @param {string} status
+   * @param {string} [testid]
+   */
   function badge(status, testid) {
-    return h('span', { class: 'badge s-' + status, 'data-testid': testid, text: status });
+    return h('span', { class: `badge s-${status}`, 'data-testid': testid, text: status });
   }
 
   const agentNow = () => Date.now() + model.skew;
 
+  /** @param {number} ms */
   function seconds(ms) {
-    return (ms / 1000).toFixed(1) + ' s';
+    return `${(ms / 1000).toFixed(1)} s`;
   }
 
+  /** @param {number} at */
   function ago(at) {
     const ms = Math.max(0, agentNow() - at);
-    return ms < 60000 ? seconds(ms) + ' ago' : Math.round(ms / 60000) + ' min ago';
+    return ms < 60000 ? `${seconds(ms)} ago` : `${Math.round(ms / 60000)} min ago`;
   }
 
+  /** @param {number} at */
   function clock(at) {
     const d = new Date(at);
+    /** @type {(n: number, w?: number) => string} */
     const pad = (n, w) => String(n).padStart(w || 2, '0');
-    return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds()) + '.' + pad(d.getMilliseconds(), 3);
+    return (
+      pad(d.getHours()) +
+      ':' +
+      pad(d.getMinutes()) +
+      ':' +
+      pad(d.getSeconds()) +
+      '.' +
+      pad(d.getMilliseconds(), 3)
+    );
   }
 
   // ---- data
 
+  /** @param {string} path */
   async function getJson(path) {
     const res = await fetch(path, { cache: 'no-store', headers: { accept: 'application/json' } });
-    if (!res.ok) throw new Error(path + ' answered ' + res.status + ': ' + (await res.text()).slice(0, 200));
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     return res.json();
   }
 
+  /**
+   * @template T
+   * @param {string} path
+   * @param {(value: T) => void} apply
+   */
   function polled(path, apply) {
     let busy = false;
     return async () => {
@@ -95,23 +159,25 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
     };
   }
 
-  const refreshState = polled('state', (state) => {
+  const refreshState = polled('state', (/** @type {UiState} */ state) => {
     model.skew = state.now - Date.now();
     model.state = state;
     for (const record of state.history) addRecord(record);
     render();
   });
 
-  const refreshCluster = polled('cluster', (cluster) => {
+  const refreshCluster = polled('cluster', (/** @type {UiClusterAnswer} */ cluster) => {
     model.cluster = cluster;
     renderCluster();
     renderPeers();
   });
 
+  /** @param {TransitionRecord} r */
   function recordKey(r) {
     return [r.at, r.endpointId, r.hostname, r.from, r.to, r.event].join('|');
   }
 
+  /** @param {TransitionRecord} record */
   function addRecord(record) {
     const key = recordKey(record);
     if (model.seen.has(key)) return false;
@@ -119,15 +185,18 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
     const list = model.history.get(record.endpointId) || [];
     list.push(record);
     list.sort((a, b) => a.at - b.at);
-    while (list.length > TIMELINE_DEPTH) model.seen.delete(recordKey(list.shift()));
+    while (list.length > TIMELINE_DEPTH)
+      model.seen.delete(recordKey(/** @type {TransitionRecord} */ (list.shift())));
     model.history.set(record.endpointId, list);
     return true;
   }
 
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let followUp;
+  /** @param {TransitionRecord} record */
   function onTransition(record) {
     if (!addRecord(record)) return;
-    const endpoint = model.state && model.state.endpoints.find((e) => e.id === record.endpointId);
+    const endpoint = model.state?.endpoints.find((e) => e.id === record.endpointId);
     if (endpoint) {
       // Draw the new state now; the follow-up fetch brings holder, health and lease with it.
       endpoint.status = record.to;
@@ -151,29 +220,34 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
 
   // ---- page chrome
 
+  /** @param {string} state */
   function setConnection(state) {
-    const el = document.querySelector('[data-testid="connection"]');
+    const el = element('[data-testid="connection"]');
     el.dataset.state = state;
     el.textContent = state === 'live' ? 'live' : state === 'connecting' ? 'reconnecting…' : 'offline';
   }
 
+  /**
+   * @param {string} source
+   * @param {string | null} message
+   */
   function setProblem(source, message) {
     if (message) problems.set(source, message);
     else problems.delete(source);
-    const box = document.querySelector('[data-testid="problem"]');
+    const box = element('[data-testid="problem"]');
     box.hidden = problems.size === 0;
     box.textContent = [...problems.values()].join(' · ');
   }
 
   function renderHeader() {
-    const s = model.state;
-    document.querySelector('[data-testid="page-hostname"]').textContent = s.hostname;
-    document.querySelector('[data-testid="version"]').textContent = 'v' + s.version;
-    const etcd = document.querySelector('[data-testid="etcd"]');
+    const s = /** @type {UiState} */ (model.state);
+    element('[data-testid="page-hostname"]').textContent = s.hostname;
+    element('[data-testid="version"]').textContent = `v${s.version}`;
+    const etcd = element('[data-testid="etcd"]');
     etcd.dataset.ok = String(s.lease.etcdReachable);
     etcd.textContent = s.lease.etcdReachable ? 'etcd reachable' : 'etcd unreachable';
-    document.querySelector('[data-testid="host-lease"]').textContent = s.lease.leaseId
-      ? 'lease ' + s.lease.leaseId
+    element('[data-testid="host-lease"]').textContent = s.lease.leaseId
+      ? `lease ${s.lease.leaseId}`
       : 'no host lease';
   }
 
@@ -181,41 +255,59 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
 
   function render() {
     renderHeader();
-    const list = document.querySelector('[data-testid="endpoint-list"]');
-    const ids = new Set(model.state.endpoints.map((e) => e.id));
+    const state = /** @type {UiState} */ (model.state);
+    const list = element('[data-testid="endpoint-list"]');
+    const ids = new Set(state.endpoints.map((e) => e.id));
     for (const [id, card] of cards) {
       if (!ids.has(id)) {
         card.root.remove();
         cards.delete(id);
       }
     }
-    model.state.endpoints.forEach((endpoint, index) => {
+    state.endpoints.forEach((endpoint, index) => {
       const card = cards.get(endpoint.id) || createCard(endpoint);
       if (list.children[index] !== card.root) list.insertBefore(card.root, list.children[index] || null);
       renderEndpoint(endpoint);
     });
-    document.querySelector('[data-testid="no-endpoints"]').hidden = model.state.endpoints.length > 0;
+    element('[data-testid="no-endpoints"]').hidden = state.endpoints.length > 0;
     renderPeers();
   }
 
+  /**
+   * @param {UiEndpoint} endpoint
+   * @returns {Card}
+   */
   function createCard(endpoint) {
     const diagram = h('figure', { class: 'statechart', 'data-testid': 'statechart' }, [
-      h('a', { class: 'full-diagram', href: 'statechart.svg', target: '_blank', rel: 'noopener', text: 'full diagram ↗' }),
+      h('a', {
+        class: 'full-diagram',
+        href: 'statechart.svg',
+        target: '_blank',
+        rel: 'noopener',
+        text: 'full diagram ↗',
+      }),
     ]);
     if (template) {
-      const svg = template.content.querySelector('svg').cloneNode(true);
+      const original = /** @type {SVGSVGElement} */ (template.content.querySelector('svg'));
+      const svg = /** @type {SVGSVGElement} */ (original.cloneNode(true));
       // Every card holds a copy: ids would repeat, and the diagram scales to its box.
       for (const el of svg.querySelectorAll('[id]')) el.removeAttribute('id');
       svg.removeAttribute('width');
       svg.removeAttribute('height');
       svg.setAttribute('role', 'img');
-      svg.setAttribute('aria-label', 'statechart of ' + endpoint.ip);
+      svg.setAttribute('aria-label', `statechart of ${endpoint.ip}`);
       diagram.append(svg);
     } else {
-      diagram.append(h('p', { class: 'muted', text: document.body.dataset.diagramError || 'diagram unavailable' }));
+      diagram.append(
+        h('p', { class: 'muted', text: document.body.dataset.diagramError || 'diagram unavailable' }),
+      );
     }
     const card = {
-      root: h('article', { class: 'endpoint', 'data-testid': 'endpoint-card', 'data-endpoint-id': endpoint.id }),
+      root: h('article', {
+        class: 'endpoint',
+        'data-testid': 'endpoint-card',
+        'data-endpoint-id': endpoint.id,
+      }),
       ip: h('h2', { class: 'ip mono', 'data-testid': 'endpoint-ip' }),
       status: h('span', { 'data-testid': 'endpoint-status' }),
       id: h('span', { class: 'id mono', title: 'endpoint id' }),
@@ -232,7 +324,8 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       timeline: h('ol', { class: 'timeline', 'data-testid': 'timeline' }),
       timelineKey: '',
     };
-    const fact = (label, children) => h('div', { class: 'fact' }, [h('div', { class: 'label', text: label }), ...children]);
+    const fact = (/** @type {string} */ label, /** @type {Child[]} */ children) =>
+      h('div', { class: 'fact' }, [h('div', { class: 'label', text: label }), ...children]);
     card.root.append(
       h('header', { class: 'endpoint-head' }, [card.ip, card.status, card.id]),
       h('div', { class: 'facts' }, [
@@ -250,15 +343,16 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
     return card;
   }
 
+  /** @param {UiEndpoint} endpoint */
   function renderEndpoint(endpoint) {
     const card = cards.get(endpoint.id);
     if (!card) return;
-    const self = model.state.hostname;
-    card.root.className = 'endpoint s-' + endpoint.status;
+    const self = /** @type {UiState} */ (model.state).hostname;
+    card.root.className = `endpoint s-${endpoint.status}`;
     card.root.dataset.status = endpoint.status;
     card.root.dataset.hostname = self;
     card.ip.textContent = endpoint.ip;
-    card.status.className = 'badge s-' + endpoint.status;
+    card.status.className = `badge s-${endpoint.status}`;
     card.status.textContent = endpoint.status;
     card.id.textContent = endpoint.id;
 
@@ -270,7 +364,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       endpoint.holder === self ? h('span', { class: 'tag', text: 'this host' }) : null,
     );
     card.holder.dataset.holder = endpoint.holder || '';
-    card.fencing.textContent = endpoint.fencing_token ? 'fencing token ' + endpoint.fencing_token : '';
+    card.fencing.textContent = endpoint.fencing_token ? `fencing token ${endpoint.fencing_token}` : '';
 
     card.lease.dataset.deadline = endpoint.lease_deadline === null ? '' : String(endpoint.lease_deadline);
 
@@ -279,17 +373,23 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
     fill(
       card.health,
       h('span', {
-        class: 'health ' + (health ? (health.ok ? 'ok' : 'failing') : 'unknown'),
-        text: health ? (health.ok ? 'passing' : 'failing') : endpoint.checks.length ? 'no result yet' : 'no checks',
+        class: `health ${health ? (health.ok ? 'ok' : 'failing') : 'unknown'}`,
+        text: health
+          ? health.ok
+            ? 'passing'
+            : 'failing'
+          : endpoint.checks.length
+            ? 'no result yet'
+            : 'no checks',
       }),
-      health && health.detail ? h('span', { class: 'detail mono', text: health.detail }) : null,
+      health?.detail ? h('span', { class: 'detail mono', text: health.detail }) : null,
     );
     card.checks.replaceChildren(...endpoint.check_labels.map((label) => h('li', { text: label })));
 
     card.policy.textContent = endpoint.fault_policy;
     card.faults.textContent =
-      (endpoint.last_fault ? 'last fault: ' + endpoint.last_fault : 'no fault') +
-      (endpoint.conflicts ? ' · ' + endpoint.conflicts + ' ARP conflicts' : '');
+      (endpoint.last_fault ? `last fault: ${endpoint.last_fault}` : 'no fault') +
+      (endpoint.conflicts ? ` · ${endpoint.conflicts} ARP conflicts` : '');
 
     const records = model.history.get(endpoint.id) || [];
     highlight(card, endpoint.status, records[records.length - 1]);
@@ -297,6 +397,11 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
   }
 
   /** Marks the current state, the states containing it, and the arrow that led there. */
+  /**
+   * @param {Card} card
+   * @param {string} status
+   * @param {TransitionRecord | undefined} last
+   */
   function highlight(card, status, last) {
     card.diagram.dataset.highlighted = status;
     const svg = card.svg;
@@ -305,28 +410,37 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       el.removeAttribute('data-active');
       el.removeAttribute('data-last');
     }
-    const leaf = svg.querySelector('g[data-state=' + quoted(status) + ']');
+    const leaf = /** @type {SVGGElement | null} */ (svg.querySelector(`g[data-state=${quoted(status)}]`));
     if (!leaf) return;
     leaf.setAttribute('data-active', 'state');
-    const lineage = (g) => [g.dataset.stateId].concat((g.dataset.ancestorIds || '').split(' ').filter(Boolean));
+    const lineage = (/** @type {SVGElement} */ g) =>
+      [g.dataset.stateId].concat((g.dataset.ancestorIds || '').split(' ').filter(Boolean));
     for (const id of lineage(leaf).slice(1)) {
-      const g = svg.querySelector('g[data-state-id=' + quoted(id) + ']');
+      const g = svg.querySelector(`g[data-state-id=${quoted(id)}]`);
       if (g) g.setAttribute('data-active', 'ancestor');
     }
     if (!last || last.to !== status) return;
-    const from = svg.querySelector('g[data-state=' + quoted(last.from) + ']');
+    const from = /** @type {SVGGElement | null} */ (svg.querySelector(`g[data-state=${quoted(last.from)}]`));
     if (!from) return;
     const sources = lineage(from);
     const targets = lineage(leaf);
-    for (const edge of svg.querySelectorAll('g[data-events~=' + quoted(last.event) + ']')) {
+    const edges = /** @type {NodeListOf<SVGGElement>} */ (
+      svg.querySelectorAll(`g[data-events~=${quoted(last.event)}]`)
+    );
+    for (const edge of edges) {
       if (sources.includes(edge.dataset.source) && targets.includes(edge.dataset.target)) {
         edge.setAttribute('data-last', 'true');
       }
     }
   }
 
+  /**
+   * @param {Card} card
+   * @param {TransitionRecord[]} records
+   */
   function renderTimeline(card, records) {
-    const key = records.length ? recordKey(records[records.length - 1]) + records.length : '';
+    const newest = records[records.length - 1];
+    const key = newest ? recordKey(newest) + records.length : '';
     if (key === card.timelineKey) return;
     card.timelineKey = key;
     if (!records.length) {
@@ -340,7 +454,11 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
         .map((r) =>
           h('li', { 'data-testid': 'timeline-entry', 'data-event': r.event, 'data-to': r.to }, [
             h('time', { class: 'mono', datetime: new Date(r.at).toISOString(), text: clock(r.at) }),
-            h('span', { class: 'move' }, [badge(r.from), h('span', { class: 'arrow', text: '→' }), badge(r.to)]),
+            h('span', { class: 'move' }, [
+              badge(r.from),
+              h('span', { class: 'arrow', text: '→' }),
+              badge(r.to),
+            ]),
             h('code', { class: 'event', text: r.event }),
             h('div', { class: 'cause', text: r.cause }),
           ]),
@@ -351,46 +469,69 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
   // ---- cluster
 
   function renderCluster() {
-    const box = document.querySelector('[data-testid="cluster-vips"]');
-    const cluster = model.cluster;
-    document.querySelector('[data-testid="cluster-empty"]').hidden = cluster.vips.length > 0;
-    const error = document.querySelector('[data-testid="cluster-error"]');
+    const box = element('[data-testid="cluster-vips"]');
+    const cluster = /** @type {UiClusterAnswer} */ (model.cluster);
+    element('[data-testid="cluster-empty"]').hidden = cluster.vips.length > 0;
+    const error = element('[data-testid="cluster-error"]');
     error.hidden = !cluster.error;
     error.textContent = cluster.error || '';
     box.replaceChildren(
       ...cluster.vips.map((vip) => {
         const active = vip.hosts.filter((host) => host.status === 'ACTIVATED');
-        return h('div', { class: 'vip', 'data-testid': 'cluster-vip', 'data-election-key': vip.electionKey, 'data-holder': vip.holder || '' }, [
-          h('div', { class: 'vip-head' }, [
-            h('span', { class: 'ip mono', text: vip.ip }),
-            h('span', { class: 'muted', text: vip.holder ? 'held by ' : 'no holder' }),
-            vip.holder ? h('span', { class: 'mono', text: vip.holder }) : null,
-            active.length > 1
-              ? h('span', { class: 'warning', 'data-testid': 'split-brain', text: active.length + ' hosts ACTIVATED: ' + active.map((a) => a.hostname).join(', ') })
-              : null,
-          ]),
-          h(
-            'div',
-            { class: 'hosts' },
-            vip.hosts.map((host) =>
-              h('div', {
-                class: 'host s-' + host.status + (host.self ? ' self' : ''),
-                'data-testid': 'cluster-host',
-                'data-hostname': host.hostname,
-                'data-status': host.status,
-                'data-holder': String(host.hostname === vip.holder),
-              }, [
-                h('div', { class: 'host-name mono' }, [
-                  host.hostname,
-                  host.self ? h('span', { class: 'tag', text: 'this host' }) : null,
-                  host.hostname === vip.holder ? h('span', { class: 'tag holder', text: 'holder' }) : null,
-                ]),
-                badge(host.status),
-                h('div', { class: 'sub', 'data-updated-at': host.updatedAt, text: 'updated ' + ago(host.updatedAt) }),
-              ]),
+        return h(
+          'div',
+          {
+            class: 'vip',
+            'data-testid': 'cluster-vip',
+            'data-election-key': vip.electionKey,
+            'data-holder': vip.holder || '',
+          },
+          [
+            h('div', { class: 'vip-head' }, [
+              h('span', { class: 'ip mono', text: vip.ip }),
+              h('span', { class: 'muted', text: vip.holder ? 'held by ' : 'no holder' }),
+              vip.holder ? h('span', { class: 'mono', text: vip.holder }) : null,
+              active.length > 1
+                ? h('span', {
+                    class: 'warning',
+                    'data-testid': 'split-brain',
+                    text: `${active.length} hosts ACTIVATED: ${active.map((a) => a.hostname).join(', ')}`,
+                  })
+                : null,
+            ]),
+            h(
+              'div',
+              { class: 'hosts' },
+              vip.hosts.map((host) =>
+                h(
+                  'div',
+                  {
+                    class: `host s-${host.status}${host.self ? ' self' : ''}`,
+                    'data-testid': 'cluster-host',
+                    'data-hostname': host.hostname,
+                    'data-status': host.status,
+                    'data-holder': String(host.hostname === vip.holder),
+                  },
+                  [
+                    h('div', { class: 'host-name mono' }, [
+                      host.hostname,
+                      host.self ? h('span', { class: 'tag', text: 'this host' }) : null,
+                      host.hostname === vip.holder
+                        ? h('span', { class: 'tag holder', text: 'holder' })
+                        : null,
+                    ]),
+                    badge(host.status),
+                    h('div', {
+                      class: 'sub',
+                      'data-updated-at': host.updatedAt,
+                      text: `updated ${ago(host.updatedAt)}`,
+                    }),
+                  ],
+                ),
+              ),
             ),
-          ),
-        ]);
+          ],
+        );
       }),
     );
   }
@@ -399,6 +540,10 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
 
   const SVG_NS = 'http://www.w3.org/2000/svg';
 
+  /**
+   * @param {string} tag
+   * @param {Record<string, string | number>} attrs
+   */
   function svgEl(tag, attrs) {
     const el = document.createElementNS(SVG_NS, tag);
     for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, String(value));
@@ -410,8 +555,9 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
     if (!model.state || !model.cluster) return;
     for (const endpoint of model.state.endpoints) {
       const card = cards.get(endpoint.id);
-      if (!card || !card.svg) continue;
+      if (!card?.svg) continue;
       const graph = card.svg.querySelector('g.graph') || card.svg;
+      /** @type {Element | null} */
       let layer = graph.querySelector('g.peers');
       if (!layer) {
         layer = svgEl('g', { class: 'peers' });
@@ -420,19 +566,22 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       layer.replaceChildren();
       const vip = model.cluster.vips.find((v) => v.electionKey === endpoint.election_key);
       const peers = vip ? vip.hosts.filter((host) => !host.self) : [];
+      /** @type {Map<Element, number>} */
       const placed = new Map();
       for (const peer of peers) {
-        const node = card.svg.querySelector('g[data-state=' + quoted(peer.status) + ']');
+        const node = /** @type {SVGGElement | null} */ (
+          card.svg.querySelector(`g[data-state=${quoted(peer.status)}]`)
+        );
         if (!node) continue;
         const box = node.getBBox();
         const tag = svgEl('g', {
-          class: 'peer s-' + peer.status,
+          class: `peer s-${peer.status}`,
           'data-testid': 'peer-marker',
           'data-hostname': peer.hostname,
           'data-state': peer.status,
         });
         const rect = svgEl('rect', { rx: 7, ry: 7, height: 14 });
-        const text = svgEl('text', { 'text-anchor': 'middle' });
+        const text = /** @type {SVGTextElement} */ (svgEl('text', { 'text-anchor': 'middle' }));
         text.textContent = peer.hostname;
         tag.append(rect, text);
         layer.append(tag);
@@ -440,13 +589,13 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
         // Tags line up leftwards from the node's top-right corner, straddling its border.
         const right = placed.get(node) ?? box.x + box.width - 4;
         placed.set(node, right - width - 3);
-        rect.setAttribute('x', right - width);
-        rect.setAttribute('y', box.y - 10);
-        rect.setAttribute('width', width);
-        text.setAttribute('x', right - width / 2);
-        text.setAttribute('y', box.y + 0.5);
+        rect.setAttribute('x', String(right - width));
+        rect.setAttribute('y', String(box.y - 10));
+        rect.setAttribute('width', String(width));
+        text.setAttribute('x', String(right - width / 2));
+        text.setAttribute('y', String(box.y + 0.5));
         const title = svgEl('title', {});
-        title.textContent = peer.hostname + ' is ' + peer.status;
+        title.textContent = `${peer.hostname} is ${peer.status}`;
         tag.append(title);
       }
     }
@@ -470,13 +619,15 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
         const span = model.leaseSpan.get(endpoint.id);
         const full = span && span.deadline === deadline ? span.full : Math.max(remaining, 1);
         model.leaseSpan.set(endpoint.id, { deadline, full: Math.max(full, remaining) });
-        card.lease.textContent = remaining >= 0 ? seconds(remaining) : 'expired ' + seconds(-remaining) + ' ago';
+        card.lease.textContent = remaining >= 0 ? seconds(remaining) : `expired ${seconds(-remaining)} ago`;
         card.lease.dataset.level = remaining < 0 ? 'expired' : remaining < 2000 ? 'low' : 'ok';
-        card.leaseBar.style.width = Math.max(0, Math.min(100, (100 * remaining) / full)) + '%';
+        card.leaseBar.style.width = `${Math.max(0, Math.min(100, (100 * remaining) / full))}%`;
       }
     }
-    for (const el of document.querySelectorAll('[data-updated-at]')) {
-      el.textContent = 'updated ' + ago(Number(el.dataset.updatedAt));
+    for (const el of /** @type {NodeListOf<HTMLElement>} */ (
+      document.querySelectorAll('[data-updated-at]')
+    )) {
+      el.textContent = `updated ${ago(Number(el.dataset.updatedAt))}`;
     }
   }
 
@@ -487,4 +638,3 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
   setInterval(refreshCluster, CLUSTER_POLL_MS);
   setInterval(tick, 100);
 })();
-`;
