@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Run time: etcd, libpcap, iproute2; tests: ping, arping, tcpdump, chromium, openssl, keepalived;
-# package build and checks: dpkg-dev, fakeroot, lintian, systemd (systemd-analyze verify), man-db.
-packages=(etcd-server etcd-client libpcap-dev iproute2 iputils-ping iputils-arping tcpdump chromium openssl
+# package build and checks: dpkg-dev, fakeroot, lintian, systemd (systemd-analyze verify), man-db, zsh.
+packages=(etcd-server etcd-client libpcap-dev iproute2 iputils-ping iputils-arping tcpdump chromium openssl zsh
   keepalived dpkg-dev fakeroot lintian systemd man-db)
 missing=()
 for pkg in "${packages[@]}"; do

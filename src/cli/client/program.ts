@@ -41,6 +41,29 @@ interface IdOptions {
  * LinK's commands and flags, plus `--json` for scripts; unlike LinK, any API error exits non-zero.
  */
 export async function runClient(argv: readonly string[], io: ClientIo, env: ClientEnv = {}): Promise<number> {
+  const program = clientProgram(io, env);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error instanceof UsageError) {
+      io.stderr(`Error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof ApiError) {
+      io.stderr(`Error: ${error.message}\n`);
+      return EXIT_API_ERROR;
+    }
+    throw error;
+  }
+}
+
+/**
+ * `link-client`'s commands, flags and actions: what runClient parses, and what its man page and
+ * shell completions are generated from.
+ */
+export function clientProgram(io: ClientIo, env: ClientEnv = {}): Command {
   const print = (text: string) => io.stdout(text.endsWith('\n') ? text : `${text}\n`);
   const program = new Command('link-client')
     .description('Drive a LinK agent over its HTTP API')
@@ -202,21 +225,7 @@ export async function runClient(argv: readonly string[], io: ClientIo, env: Clie
       );
     });
 
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
-    if (error instanceof UsageError) {
-      io.stderr(`Error: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof ApiError) {
-      io.stderr(`Error: ${error.message}\n`);
-      return EXIT_API_ERROR;
-    }
-    throw error;
-  }
+  return program;
 }
 
 interface CreateOptions {
