@@ -4,6 +4,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { AgentService } from '../agent/agent-service.js';
 import type { FaultPolicy } from '../model/endpoint.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
+import type { AuthThrottle } from './auth-throttle.js';
 import { basicAuth, type Credentials } from './basic-auth.js';
 import { crossSiteGuard } from './cross-site-guard.js';
 import { endpointRoutes } from './endpoints.routes.js';
@@ -27,7 +28,9 @@ export interface AppDeps {
    * Served at `/metrics`. The caller binds it to the agent (`metrics.bindAgent(agent)`); when
    * absent, the app makes and binds its own, which suits tests and embedding.
    */
-  metrics?: Pick<LinkMetrics, 'registry' | 'httpRequests'>;
+  metrics?: Pick<LinkMetrics, 'registry' | 'httpRequests' | 'authFailures'>;
+  /** Per-remote slow-down of failed authentications; the default doubles 250 ms up to 30 s. */
+  authThrottle?: AuthThrottle;
   /** The live view's routes (paths from `/`), mounted at `/ui` after the API's and behind the same auth. */
   ui?: Hono;
   /** Applied when a `POST /endpoints` body has no `fault_policy`. */
@@ -74,7 +77,15 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.use(hostGuard({ allowed: deps.hosts ?? LOCAL_HOSTS }));
   app.use(crossSiteGuard());
-  if (deps.auth) app.use(basicAuth(deps.auth));
+  if (deps.auth) {
+    app.use(
+      basicAuth(deps.auth, {
+        logger: deps.logger ?? silentLogger,
+        onFailure: (reason) => metrics.authFailures.inc({ reason }),
+        ...(deps.authThrottle ? { throttle: deps.authThrottle } : {}),
+      }),
+    );
+  }
   const limit = (maxSize: number) =>
     bodyLimit({
       maxSize,

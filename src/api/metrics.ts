@@ -25,6 +25,7 @@ export interface LinkMetrics extends AgentMetrics {
   readonly notifyHooks: Counter<'hook' | 'result'>;
   /** One notify hook run (or one dropped), by hook kind and result. */
   notifyOutcome(hook: string, result: string): void;
+  readonly authFailures: Counter<'reason'>;
   /** Counts one transition; `bindAgent` calls it for every transition the agent reports. */
   recordTransition(record: TransitionRecord): void;
   /** Reads gauges from the agent at scrape time and counts its transitions; returns an unbind. */
@@ -73,6 +74,12 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
     name: 'link_http_requests_total',
     help: 'API requests, by route pattern and status',
     labelNames: ['method', 'route', 'status'] as const,
+    registers,
+  });
+  const authFailures = new Counter({
+    name: 'link_api_auth_failures_total',
+    help: 'API requests refused for credentials, by reason (missing, malformed, invalid)',
+    labelNames: ['reason'] as const,
     registers,
   });
 
@@ -167,6 +174,7 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
     httpRequests,
     notifyHooks,
     notifyOutcome: (hook, result) => notifyHooks.inc({ hook, result }),
+    authFailures,
     etcdError: (operation) => etcdErrors.inc({ operation }),
     healthResult: (electionKey, ok) =>
       healthResults.inc({ election_key: electionKey, result: ok ? 'ok' : 'fail' }),

@@ -33,6 +33,8 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
   description: string;
   /** Never echoed back in errors. */
   secret?: boolean;
+  /** A file holding a secret: refused when group or others may read it. */
+  secretFile?: true;
   schema: S;
 }
 
@@ -67,7 +69,8 @@ export const settings = {
   etcdKey: setting({
     flag: '--etcd-key',
     arg: 'FILE',
-    description: 'private key (PEM) of the etcd client certificate',
+    description: 'private key (PEM) of the etcd client certificate; readable by its owner only',
+    secretFile: true,
     schema: file(),
   }),
   etcdCa: setting({
@@ -85,9 +88,17 @@ export const settings = {
   etcdPassword: setting({
     flag: '--etcd-password',
     arg: 'PASSWORD',
-    description: 'etcd password; prefer the variable, flags show in `ps`',
+    description: 'etcd password; prefer `--etcd-password-file`: flags show in `ps`, variables in `/proc`',
     secret: true,
     schema: text({ secret: true }),
+  }),
+  etcdPasswordFile: setting({
+    flag: '--etcd-password-file',
+    arg: 'FILE',
+    description:
+      'file holding the etcd password (one line), readable by its owner only, e.g. a systemd credential `%d/etcd-password`',
+    secretFile: true,
+    schema: file(),
   }),
   interface: setting({
     flag: '--interface',
@@ -130,9 +141,24 @@ export const settings = {
   apiPassword: setting({
     flag: '--api-password',
     arg: 'PASSWORD',
-    description: 'basic auth password for the API; prefer the variable',
+    description: 'basic auth password for the API; prefer `--api-password-file`',
     secret: true,
     schema: text({ secret: true }),
+  }),
+  apiPasswordFile: setting({
+    flag: '--api-password-file',
+    arg: 'FILE',
+    description:
+      'file holding the API password (one line), readable by its owner only, e.g. a systemd credential `%d/api-password`',
+    secretFile: true,
+    schema: file(),
+  }),
+  unauthenticatedApi: setting({
+    flag: '--unauthenticated-api',
+    default: 'false',
+    description:
+      'serve the API on a non-loopback `--listen` address without `--api-user`/`--api-password`: anyone who reaches it can bind any address on the segment; linkd refuses to start so otherwise',
+    schema: boolean(),
   }),
   tlsCert: setting({
     flag: '--tls-cert',
@@ -143,7 +169,8 @@ export const settings = {
   tlsKey: setting({
     flag: '--tls-key',
     arg: 'FILE',
-    description: 'private key (PEM) of the API certificate',
+    description: 'private key (PEM) of the API certificate; readable by its owner only',
+    secretFile: true,
     schema: file(),
   }),
   leaseTtlSeconds: setting({

@@ -3,6 +3,7 @@ import { Agent } from '../agent/agent.js';
 import { createApp } from '../api/app.js';
 import { createMetrics } from '../api/metrics.js';
 import { serveApp } from '../api/serve.js';
+import { apiExposureProblem } from '../config/api-exposure.js';
 import type { LinkConfig } from '../config/config.schema.js';
 import { ConfigError, ConfigExit } from '../config/config-error.js';
 import { toEtcdConnection } from '../config/etcd-connection.js';
@@ -36,6 +37,11 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
       process.exit(2);
     }
     throw error;
+  }
+  const exposure = apiExposureProblem(config);
+  if (exposure) {
+    process.stderr.write(`linkd: ${exposure}\n`);
+    process.exit(1);
   }
 
   const logger = pino({ level: config.logLevel, base: { host: config.hostname } }) as unknown as Logger;

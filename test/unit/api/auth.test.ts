@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AuthThrottle } from '../../../src/api/auth-throttle.js';
 import { setup } from './harness.js';
 
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
@@ -23,7 +24,7 @@ describe('basic auth', () => {
   });
 
   it('answers 401, never 500, for malformed headers', async () => {
-    const { call } = setup({ auth });
+    const { call } = setup({ auth, authThrottle: new AuthThrottle({ baseMs: 0 }) });
     const malformed = [
       'Basic',
       'Basic ',
@@ -44,7 +45,7 @@ describe('basic auth', () => {
   });
 
   it('answers 401 for wrong credentials', async () => {
-    const { call } = setup({ auth });
+    const { call } = setup({ auth, authThrottle: new AuthThrottle({ baseMs: 0 }) });
     for (const credentials of ['admin:wrong', 'root:s3cret:with-colon', 'admin:', ':', 'admin:s3cret']) {
       const { status, json } = await call('GET', '/endpoints', undefined, {
         Authorization: basic(credentials),
@@ -73,5 +74,43 @@ describe('basic auth', () => {
   it('is off when not configured', async () => {
     const { call } = setup();
     expect((await call('GET', '/endpoints')).status).toBe(200);
+  });
+
+  it('logs each failed attempt with the remote address and counts it in /metrics', async () => {
+    const warnings: object[] = [];
+    const logger = {
+      debug() {},
+      info() {},
+      warn: (obj: object) => warnings.push(obj),
+      error() {},
+      child: () => logger,
+    };
+    const { call } = setup({ auth, logger, authThrottle: new AuthThrottle({ baseMs: 0 }) });
+    await call('GET', '/endpoints');
+    await call('GET', '/endpoints', undefined, { Authorization: basic('admin:guess') });
+    await call('GET', '/endpoints', undefined, { Authorization: 'Basic !!' });
+    expect(warnings).toEqual([
+      expect.objectContaining({ remote: 'unknown', reason: 'invalid', path: '/endpoints' }),
+      expect.objectContaining({ remote: 'unknown', reason: 'malformed' }),
+    ]);
+    const metrics = await call('GET', '/metrics', undefined, {
+      Authorization: basic('admin:s3cret:with-colon'),
+    });
+    expect(metrics.text).toContain('link_api_auth_failures_total{reason="missing"} 1');
+    expect(metrics.text).toContain('link_api_auth_failures_total{reason="invalid"} 1');
+    expect(metrics.text).toContain('link_api_auth_failures_total{reason="malformed"} 1');
+  });
+
+  it('makes a remote that failed wait before its next attempt is checked, even with the right password', async () => {
+    let now = 0;
+    const { call } = setup({ auth, authThrottle: new AuthThrottle({ baseMs: 1000, now: () => now }) });
+    const right = { Authorization: basic('admin:s3cret:with-colon') };
+    expect((await call('GET', '/version', undefined, { Authorization: basic('admin:x') })).status).toBe(401);
+    const blocked = await call('GET', '/version', undefined, right);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBe('1');
+    expect(blocked.json.error).toBe('too many failed authentications from unknown: retry in 1 s');
+    now = 1000;
+    expect((await call('GET', '/version', undefined, right)).status).toBe(200);
   });
 });

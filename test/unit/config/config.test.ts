@@ -8,7 +8,12 @@ import { toEtcdConnection } from '../../../src/config/etcd-connection.js';
 import { type Env, type LoadOptions, loadConfig, unknownEnv } from '../../../src/config/load-config.js';
 import { toAgentSettings } from '../../../src/config/to-agent-settings.js';
 
-const base: LoadOptions = { osHostname: () => 'node-1', fileExists: (path) => path.startsWith('/etc/link/') };
+const base: LoadOptions = {
+  osHostname: () => 'node-1',
+  fileExists: (path) => path.startsWith('/etc/link/'),
+  fileMode: () => 0o600,
+  readFile: (path) => `secret in ${path}\n`,
+};
 const load = (argv: string[], env: Env = {}, options: LoadOptions = {}) =>
   loadConfig(argv, env, { ...base, ...options });
 
@@ -30,6 +35,7 @@ describe('loadConfig', () => {
       interface: 'eth0',
       hostname: 'node-1',
       listen: { host: '127.0.0.1', port: 1313 },
+      unauthenticatedApi: false,
       leaseTtlSeconds: 6,
       keepaliveIntervalMs: 3000,
       etcdTimeoutMs: 1500,
@@ -68,7 +74,10 @@ describe('loadConfig', () => {
       hostname: ['h1', 'h2'],
       listen: ['0.0.0.0:1414', '127.0.0.1:1515'],
       apiHosts: ['a.example', 'b.example'],
+      unauthenticatedApi: ['true', 'false'],
       apiUser: ['u1', 'u2'],
+      apiPasswordFile: ['/etc/link/api1', '/etc/link/api2'],
+      etcdPasswordFile: ['/etc/link/etcd1', '/etc/link/etcd2'],
       apiPassword: ['p1', 'p2'],
       tlsCert: ['/etc/link/t1.pem', '/etc/link/t2.pem'],
       tlsKey: ['/etc/link/t1.key', '/etc/link/t2.key'],
@@ -117,14 +126,19 @@ describe('loadConfig', () => {
         spec.arg === undefined
           ? [flagValue === 'true' ? spec.flag : `--no-${spec.flag.slice(2)}`]
           : [spec.flag, flagValue];
-      const env = { ...partners, [envOf(spec)]: envValue };
+      // A password file stands in for its password.
+      const partnersOf = Object.fromEntries(
+        Object.entries(partners).filter(([name]) => `${name}_FILE` !== envOf(spec)),
+      );
+      const env = { ...partnersOf, [envOf(spec)]: envValue };
       const fromFlag = load([...required, ...flag], env)[key];
       const fromEnv = load(key === 'interface' ? [] : required, env)[key];
       expect(fromFlag, spec.flag).not.toEqual(fromEnv);
       // Parsed the same way, wherever it came from.
-      const flagViaEnv = load(key === 'interface' ? [] : required, { ...partners, [envOf(spec)]: flagValue })[
-        key
-      ];
+      const flagViaEnv = load(key === 'interface' ? [] : required, {
+        ...partnersOf,
+        [envOf(spec)]: flagValue,
+      })[key];
       expect(fromFlag, spec.flag).toEqual(flagViaEnv);
     }
   });
