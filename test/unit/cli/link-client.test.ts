@@ -3,6 +3,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/api/app.js';
+import { AuthThrottle } from '../../../src/api/auth-throttle.js';
 import { type RunningServer, serveApp } from '../../../src/api/serve.js';
 import { runClient } from '../../../src/cli/client/program.js';
 import { FakeAgent } from '../../fakes/fake-agent.js';
@@ -14,7 +15,11 @@ let host: string;
 
 beforeAll(async () => {
   agent = new FakeAgent({ hostname: 'h1', peers: ['h2'], version: '3.9.0' });
-  server = await serveApp(createApp({ agent, auth }), { listen: { host: '127.0.0.1', port: 0 } });
+  // No slow-down after the wrong-password cases: they are followed by right ones from the same address.
+  const authThrottle = new AuthThrottle({ baseMs: 0 });
+  server = await serveApp(createApp({ agent, auth, authThrottle }), {
+    listen: { host: '127.0.0.1', port: 0 },
+  });
   host = `127.0.0.1:${server.port}`;
 });
 afterAll(() => server.close());
