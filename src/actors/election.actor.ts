@@ -20,6 +20,11 @@ export interface ElectionDeps {
   /** After an operator failover, how long we stay out of the race to let another host win. */
   yieldMs: number;
   onEtcdError?: (operation: string) => void;
+  /**
+   * How long a claim ended early could still live (0: none), asked by `release` VIPs when they win
+   * a lock, so they bind only once the previous holder's own deadline has passed.
+   */
+  endedClaimHoldOff?: () => Promise<number>;
 }
 
 /**
@@ -46,16 +51,22 @@ export function createElectionActor(deps: ElectionDeps) {
 
     const ours = (lock: LockState) => lock.leaseId === deps.hostLease.inForce?.leaseId;
 
-    const report = (lock: LockState) => {
+    // The lock revision we last reported as ours: a fresh win of a `release` VIP asks first
+    // whether a claim ended early could still be alive.
+    let wonRevision: string | undefined;
+
+    const report = (lock: LockState, holdOffMs = 0) => {
       // Our lock seen while yielding is the release still in flight: the retry after the yield decides.
       if (ours(lock) && deps.clock.now() < yieldUntil) return;
       if (ours(lock)) {
+        wonRevision = lock.revision;
         // Winning again after a yield that nobody took: assert the VIP again (and defend it).
         send({
           type: 'elected',
           holder: lock.holder,
           revision: lock.revision,
           reannounce: unsettled,
+          ...(holdOffMs > 0 ? { holdOffMs } : {}),
         });
       } else {
         // After a fault we may have bound the VIP too (activate policy): the holder re-announces only
@@ -91,7 +102,11 @@ export function createElectionActor(deps: ElectionDeps) {
           if (lock) report(lock);
           else retryLater(yieldLeft);
         } else {
-          report(await deps.locks.campaign(key, deps.hostname, lease.leaseId));
+          const lock = await deps.locks.campaign(key, deps.hostname, lease.leaseId);
+          const fresh = ours(lock) && lock.revision !== wonRevision;
+          const holdOff =
+            fresh && input.waitsOutEndedClaims && deps.endedClaimHoldOff ? await deps.endedClaimHoldOff() : 0;
+          report(lock, holdOff);
         }
       } catch (error) {
         log.debug({ err: error }, 'campaign failed; retrying');
@@ -107,7 +122,9 @@ export function createElectionActor(deps: ElectionDeps) {
     };
 
     const offLock = deps.watcher.on(key, (lock) => {
-      if (lock) report(lock);
+      // Our own fresh win of a `release` VIP is reported by the campaign, after its hold-off.
+      const freshWin = lock && ours(lock) && lock.revision !== wonRevision && input.waitsOutEndedClaims;
+      if (lock && !freshWin) report(lock);
       else void campaign();
     });
     const offResync = deps.watcher.onResync(() => void campaign());

@@ -90,6 +90,11 @@ export class HostLease {
     }
   }
 
+  /** Renews at once, e.g. when a sign says the lease may be gone: we learn it now, not at the next tick. */
+  renewNow(): void {
+    this.schedule(0);
+  }
+
   private emit(event: HostLeaseEvent): void {
     for (const listener of this.listeners) listener(event);
   }

@@ -1,5 +1,5 @@
 import { fromPromise } from 'xstate';
-import type { ElectionInput, HandoverInput } from '../machines/vip.machine.js';
+import type { HandoverInput, LockKeyInput } from '../machines/vip.machine.js';
 import { keys } from '../model/keys.js';
 import type { Clock } from '../ports/clock.js';
 import type { LockPort } from '../ports/coordination.js';
@@ -29,7 +29,7 @@ export interface ReleaseDeps {
  * other host out until the backend came back (hundreds of VIPs failing at once can time out).
  */
 export function createReleaseLockActor(deps: ReleaseDeps) {
-  return fromPromise<void, ElectionInput>(async ({ input, signal }) => {
+  return fromPromise<void, LockKeyInput>(async ({ input, signal }) => {
     const key = keys.lock(input.electionKey);
     while (!signal.aborted) {
       const lease = deps.hostLease.inForce;

@@ -21,6 +21,15 @@ export interface AgentSettings {
   maxEndpoints: number;
   defaultFaultPolicy: FaultPolicy;
   publishStatus: boolean;
+  /** Fast failure detection of peer hosts (`src/actors/peer-monitor.ts`); 0 turns it off. */
+  probeIntervalMs: number;
+  probePort: number;
+  /** Where peers probe this host; undefined: found on the interface at start. */
+  probeAddress?: string;
+  suspectAfterMs: number;
+  confirmWindowMs: number;
+  secondObserverTimeoutMs: number;
+  suspicionBackoffMs: number;
 }
 
 export const defaultSettings: AgentSettings = {
@@ -40,4 +49,10 @@ export const defaultSettings: AgentSettings = {
   maxEndpoints: 1000,
   defaultFaultPolicy: 'activate',
   publishStatus: true,
+  probeIntervalMs: 20,
+  probePort: 1312,
+  suspectAfterMs: 100,
+  confirmWindowMs: 100,
+  secondObserverTimeoutMs: 500,
+  suspicionBackoffMs: 1000,
 };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, type ActorRefFrom, createActor, type InspectionEvent } from 'xstate';
 import { HostLease } from '../actors/host-lease.js';
 import { LockWatcher } from '../actors/lock-watcher.js';
+import { PeerMonitor, type PeerVerdict } from '../actors/peer-monitor.js';
 import { agentMachine } from '../machines/agent.machine.js';
 import { definitionOf } from '../machines/machine-definition.js';
 import { vipMachine } from '../machines/vip.machine.js';
@@ -21,6 +22,7 @@ import { keys } from '../model/keys.js';
 import type { Clock } from '../ports/clock.js';
 import type { CoordinationPort, KvWrite } from '../ports/coordination.js';
 import type { HealthCheck, ProbePort } from '../ports/health.js';
+import type { HostProbePort } from '../ports/liveness.js';
 import type { Logger } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
 import type { AgentObserver } from './agent-observer.js';
@@ -46,6 +48,8 @@ export interface AgentDeps {
   address: AddressPort;
   announcer: AnnouncerPort;
   probe: ProbePort;
+  /** Probes peer hosts' kernels for fast failure detection; without it, only lease expiry ends a claim. */
+  hostProbe?: HostProbePort;
   clock: Clock;
   logger: Logger;
   settings: AgentSettings;
@@ -57,6 +61,9 @@ export interface AgentDeps {
 
 type VipRef = ActorRefFrom<typeof vipMachine>;
 
+/** Refuted suspicions of the same host back off, doubling up to this. */
+const MAX_SUSPICION_BACKOFF_MS = 30_000;
+
 /**
  * The agent: owns the actor system (one supervisor, one VIP statechart per endpoint), the host
  * lease and the lock watch, and persists endpoints in etcd. The API talks to it only through
@@ -67,6 +74,12 @@ export class Agent implements AgentService {
   readonly version: string;
   readonly hostLease: HostLease;
   private readonly watcher: LockWatcher;
+  /** Fast detection of dead peer hosts; absent when turned off. */
+  readonly peerMonitor: PeerMonitor | undefined;
+  /** VIP id -> the other host it stands by for, which the peer monitor watches. */
+  private readonly standbyFor = new Map<string, string>();
+  /** VIPs whose holder's claim was ended early while they stood by: their takeover is an early one. */
+  private readonly afterEndedClaim = new Set<string>();
   private readonly actor: Actor<typeof agentMachine>;
   private readonly log = new TransitionLog();
   private readonly publisher: StatusPublisher;
@@ -111,10 +124,35 @@ export class Agent implements AgentService {
       logger,
       enabled: settings.publishStatus,
     });
+    this.peerMonitor =
+      deps.hostProbe && settings.probeIntervalMs > 0
+        ? new PeerMonitor({
+            hostname,
+            hostLease: this.hostLease,
+            store: coordination.liveness,
+            probe: deps.hostProbe,
+            clock,
+            logger: logger.child({ component: 'peers' }),
+            probeAddress: settings.probeAddress,
+            probePort: settings.probePort,
+            probeIntervalMs: settings.probeIntervalMs,
+            probeTimeoutMs: settings.suspectAfterMs,
+            timing: {
+              suspectAfterMs: settings.suspectAfterMs,
+              confirmWindowMs: settings.confirmWindowMs,
+              secondObserverTimeoutMs: settings.secondObserverTimeoutMs,
+              backoffMs: settings.suspicionBackoffMs,
+              maxBackoffMs: MAX_SUSPICION_BACKOFF_MS,
+            },
+            ...(deps.observer?.peers ? { observer: deps.observer.peers } : {}),
+            onVerdict: (host, verdict) => this.tellStandbys(host, verdict),
+          })
+        : undefined;
     const vip = provideVipMachine({
       hostname,
       hostLease: this.hostLease,
       locks: coordination.lock,
+      liveness: coordination.liveness,
       watcher: this.watcher,
       address: deps.address,
       announcer: deps.announcer,
@@ -145,6 +183,7 @@ export class Agent implements AgentService {
     this.actor.start();
     await this.watcher.start();
     await this.hostLease.start();
+    await this.peerMonitor?.start();
     await this.restore();
   }
 
@@ -490,9 +529,34 @@ export class Agent implements AgentService {
     });
     await Promise.race([finished, timeout]);
     this.deps.clock.clearTimeout(timer);
+    await this.peerMonitor?.stop();
     await this.hostLease.stop({ revoke: !hold });
     await this.watcher.stop();
     this.actor.stop();
+  }
+
+  /** Tells the VIPs standing by for `host` what the peer monitor learnt of it. */
+  private tellStandbys(host: string, verdict: PeerVerdict): void {
+    for (const [id, holder] of this.standbyFor) {
+      if (holder === host) this.vips()[id]?.send({ type: `holder.${verdict}`, host });
+    }
+  }
+
+  /** Keeps the peer monitor's list of hosts to watch, and counts takeovers after an ended claim. */
+  private followStandby(id: string, snapshot: ReturnType<VipRef['getSnapshot']>, status: VipStatus): void {
+    const holder = snapshot.context.holder;
+    const before = this.standbyFor.get(id);
+    const now = status === 'STANDBY' && holder && holder !== this.hostname ? holder : undefined;
+    if (snapshot.matches({ running: { contending: { STANDBY: 'HOLDER_CLAIM_ENDED' } } }))
+      this.afterEndedClaim.add(id);
+    else if (this.afterEndedClaim.has(id) && holder === this.hostname) {
+      this.afterEndedClaim.delete(id);
+      this.deps.observer?.peers?.earlyTakeover();
+    } else if (status !== 'STANDBY') this.afterEndedClaim.delete(id);
+    if (before === now) return;
+    if (now) this.standbyFor.set(id, now);
+    else this.standbyFor.delete(id);
+    this.peerMonitor?.setStandbyHolders(new Set(this.standbyFor.values()));
   }
 
   /** Turns snapshot changes of VIP actors into transition records, logs and published status. */
@@ -510,6 +574,7 @@ export class Agent implements AgentService {
       log = this.deps.logger.child({ endpoint: id, ip: endpoint.ip });
       this.vipLoggers.set(id, log);
     }
+    this.followStandby(id, snapshot, to);
     const holder = snapshot.context.holder ?? null;
     const holderChanged = (this.lastHolder.get(id) ?? null) !== holder;
     if (to === 'STOPPED') {

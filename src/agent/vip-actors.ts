@@ -1,4 +1,5 @@
 import { createElectionActor } from '../actors/election.actor.js';
+import { endedClaimHoldOff } from '../actors/ended-claims.js';
 import { createHealthActor } from '../actors/health.actor.js';
 import { createHolderActor } from '../actors/holder.actor.js';
 import type { HostLease } from '../actors/host-lease.js';
@@ -9,6 +10,7 @@ import { vipMachine } from '../machines/vip.machine.js';
 import type { Clock } from '../ports/clock.js';
 import type { LockPort } from '../ports/coordination.js';
 import type { ProbePort } from '../ports/health.js';
+import type { LivenessStorePort } from '../ports/liveness.js';
 import type { Logger } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
 import type { AgentObserver } from './agent-observer.js';
@@ -18,6 +20,7 @@ export interface VipActorDeps {
   hostname: string;
   hostLease: HostLease;
   locks: LockPort;
+  liveness: LivenessStorePort;
   watcher: LockWatcher;
   address: AddressPort;
   announcer: AnnouncerPort;
@@ -58,6 +61,7 @@ export function provideVipMachine(deps: VipActorDeps) {
         logger,
         retryMs: RETRY_MS,
         yieldMs: s.handoverTimeoutMs,
+        endedClaimHoldOff: () => endedClaimHoldOff(deps.liveness),
         ...(observer ? { onEtcdError: (op: string) => observer.etcdError(op) } : {}),
       }),
       health: createHealthActor({

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { AgentObserver } from '../agent/agent-observer.js';
 import type { AgentService, TransitionRecord } from '../agent/agent-service.js';
 import { VIP_STATUSES } from '../machines/vip.status.js';
 
@@ -26,6 +27,8 @@ export interface LinkMetrics extends AgentMetrics {
   /** One notify hook run (or one dropped), by hook kind and result. */
   notifyOutcome(hook: string, result: string): void;
   readonly authFailures: Counter<'reason'>;
+  /** Fast failure detection: probes, suspicions, confirmations, ended claims, early takeovers. */
+  readonly peers: NonNullable<AgentObserver['peers']>;
   /** Counts one transition; `bindAgent` calls it for every transition the agent reports. */
   recordTransition(record: TransitionRecord): void;
   /** Reads gauges from the agent at scrape time and counts its transitions; returns an unbind. */
@@ -89,6 +92,41 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
     labelNames: ['hook', 'result'] as const,
     registers,
   });
+  const counter = (name: string, help: string) => new Counter({ name, help, registers });
+  const probes = new Counter({
+    name: 'link_peer_probes_total',
+    help: 'Probes of peer hosts by result: answered (SYN-ACK or RST from the kernel) or silent',
+    labelNames: ['result'] as const,
+    registers,
+  });
+  const suspicions = counter(
+    'link_peer_suspicions_total',
+    'Peer hosts this host suspected (silent past --suspect-after)',
+  );
+  const confirmations = counter(
+    'link_peer_confirmations_total',
+    'Suspicions this host confirmed (unrefuted, agreed by a second observer when there is one)',
+  );
+  const claimsEnded = counter(
+    'link_peer_claims_ended_total',
+    'Peer host leases this host revoked after a confirmed failure',
+  );
+  const refutations = counter(
+    'link_peer_refutations_total',
+    'Suspicions of this host that it refuted through etcd',
+  );
+  const earlyTakeovers = counter(
+    'link_early_takeovers_total',
+    "VIPs this host took over after their holder's claim was ended early, before its lease expired",
+  );
+  const peers: LinkMetrics['peers'] = {
+    probe: (answered) => probes.inc({ result: answered ? 'answered' : 'silent' }),
+    suspicion: () => suspicions.inc(),
+    confirmation: () => confirmations.inc(),
+    claimEnded: () => claimsEnded.inc(),
+    refutation: () => refutations.inc(),
+    earlyTakeover: () => earlyTakeovers.inc(),
+  };
 
   new Gauge({
     name: 'link_endpoint_state',
@@ -175,6 +213,7 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
     notifyHooks,
     notifyOutcome: (hook, result) => notifyHooks.inc({ hook, result }),
     authFailures,
+    peers,
     etcdError: (operation) => etcdErrors.inc({ operation }),
     healthResult: (electionKey, ok) =>
       healthResults.inc({ election_key: electionKey, result: ok ? 'ok' : 'fail' }),

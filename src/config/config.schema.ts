@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { FAULT_POLICIES } from '../model/endpoint.js';
 import {
@@ -274,6 +275,63 @@ export const settings = {
     description: 'how long before the lease deadline `release` VIPs unbind when etcd is away',
     schema: duration({ unit: 'ms', out: 'ms', min: 0 }),
   }),
+  probeIntervalMs: setting({
+    flag: '--probe-interval',
+    arg: 'MS',
+    default: '20',
+    description:
+      "time between probes of each peer host that holds a VIP this host stands by for (one TCP SYN, answered by the peer's kernel); 0 turns fast failure detection off",
+    schema: duration({ unit: 'ms', out: 'ms', min: 0 }),
+  }),
+  probePort: setting({
+    flag: '--probe-port',
+    arg: 'PORT',
+    default: '1312',
+    description:
+      'TCP port peers probe on this host: one nothing listens on, so the kernel answers with a RST even while the agent is paused',
+    schema: required('must be a port number from 1 to 65535', (raw) => {
+      const port = /^\d{1,5}$/.test(raw) ? Number(raw) : 0;
+      return port >= 1 && port <= 65535 ? port : undefined;
+    }),
+  }),
+  probeAddress: setting({
+    flag: '--probe-address',
+    arg: 'IP',
+    defaultDoc: "this host's own address on `--interface`",
+    description: 'address peers probe this host on',
+    schema: optional('must be an IPv4 or IPv6 address', (raw) => (isIP(raw) ? raw : undefined)),
+  }),
+  suspectAfterMs: setting({
+    flag: '--suspect-after',
+    arg: 'MS',
+    default: '100',
+    description: 'a peer host whose kernel answered no probe for this long is suspected (published in etcd)',
+    schema: duration({ unit: 'ms', out: 'ms', min: 0, exclusive: true }),
+  }),
+  confirmWindowMs: setting({
+    flag: '--confirm-window',
+    arg: 'MS',
+    default: '100',
+    description:
+      "how long a suspicion must stand in etcd, unrefuted by the suspect's agent, before the suspect's lease is revoked",
+    schema: duration({ unit: 'ms', out: 'ms', min: 0, exclusive: true }),
+  }),
+  secondObserverTimeoutMs: setting({
+    flag: '--second-observer-timeout',
+    arg: 'MS',
+    default: '500',
+    description:
+      'with 3 or more hosts, how long a suspicion waits for a second observer to agree before it is dropped',
+    schema: duration({ unit: 'ms', out: 'ms', min: 0 }),
+  }),
+  suspicionBackoffMs: setting({
+    flag: '--suspicion-backoff',
+    arg: 'MS',
+    default: '1000',
+    description:
+      'pause in suspecting a host after its suspicion was refuted; doubles with each refutation, up to 30 s',
+    schema: duration({ unit: 'ms', out: 'ms', min: 0, exclusive: true }),
+  }),
   faultPolicy: setting({
     flag: '--fault-policy',
     arg: 'POLICY',
@@ -381,6 +439,12 @@ export const configSchema = z.object(shape).superRefine((config, ctx) => {
   }
   if (config.expiryMarginMs >= leaseMs) {
     issue('expiryMarginMs', `must be shorter than ${flag('leaseTtlSeconds')} (${config.leaseTtlSeconds} s)`);
+  }
+  if (config.probeIntervalMs > 0 && config.probeIntervalMs >= config.suspectAfterMs) {
+    issue(
+      'probeIntervalMs',
+      `must be shorter than ${flag('suspectAfterMs')} (${config.suspectAfterMs} ms), or 0`,
+    );
   }
   const pairs: [SettingKey, SettingKey][] = [
     ['etcdCert', 'etcdKey'],

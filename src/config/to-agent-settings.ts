@@ -20,5 +20,12 @@ export function toAgentSettings(config: LinkConfig): AgentSettings {
     maxEndpoints: config.maxEndpoints,
     defaultFaultPolicy: config.faultPolicy,
     publishStatus: config.statusPublish,
+    probeIntervalMs: config.probeIntervalMs,
+    probePort: config.probePort,
+    ...(config.probeAddress ? { probeAddress: config.probeAddress } : {}),
+    suspectAfterMs: config.suspectAfterMs,
+    confirmWindowMs: config.confirmWindowMs,
+    secondObserverTimeoutMs: config.secondObserverTimeoutMs,
+    suspicionBackoffMs: config.suspicionBackoffMs,
   };
 }

@@ -11,6 +11,8 @@ import { loadConfig, unknownEnv } from '../config/load-config.js';
 import { VERSION } from '../config/package-version.js';
 import { toAgentSettings } from '../config/to-agent-settings.js';
 import { EtcdCoordination } from '../etcd/etcd-coordination.js';
+import { readProbeAddress } from '../net/address/probe-address.js';
+import { tcpHostProbe } from '../net/probes/host-probe.js';
 import { NetProbe } from '../net/probes/net-probe.js';
 import { createNotifier } from '../notify/create-notifier.js';
 import { systemClock } from '../ports/clock.js';
@@ -71,6 +73,20 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
   if (!preflight.ok)
     logger.warn({ etcd: config.etcd, detail: preflight.detail }, 'etcd unreachable at start; retrying');
 
+  const probeAddress =
+    config.probeAddress ??
+    (config.dryRun
+      ? '127.0.0.1'
+      : await readProbeAddress(config.interface).catch((error: unknown) => {
+          logger.warn({ err: error }, 'cannot read the interface address; peers cannot probe this host');
+          return undefined;
+        }));
+  if (!probeAddress && config.probeIntervalMs > 0)
+    logger.warn(
+      { iface: config.interface },
+      'no address on the interface for peers to probe (--probe-address): this host fails over on lease expiry only',
+    );
+
   const metrics = createMetrics();
   const agent = new Agent({
     hostname: config.hostname,
@@ -81,7 +97,8 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     probe: new NetProbe(),
     clock: systemClock,
     logger,
-    settings: toAgentSettings(config),
+    settings: { ...toAgentSettings(config), ...(probeAddress ? { probeAddress } : {}) },
+    hostProbe: tcpHostProbe,
     observer: metrics,
     ...(config.inspect
       ? {

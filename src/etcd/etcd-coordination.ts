@@ -9,6 +9,8 @@ import type {
   LockState,
   WatchHandlers,
 } from '../ports/coordination.js';
+import type { LivenessStorePort } from '../ports/liveness.js';
+import { etcdLivenessStore } from './etcd-liveness.js';
 import { type EtcdConnection, toEtcd3Options } from './etcd-options.js';
 import { PutBatcher, type PutRequest } from './put-batcher.js';
 import { retryWithinDeadline } from './retry-within-deadline.js';
@@ -29,6 +31,7 @@ export class EtcdCoordination implements CoordinationPort {
   readonly lease: LeasePort;
   readonly lock: LockPort;
   readonly kv: KvPort;
+  readonly liveness: LivenessStorePort;
   /** Counts calls by kind, for the idle-load measurements and metrics. */
   readonly calls = new Map<string, number>();
   readonly #puts = new PutBatcher({
@@ -66,6 +69,11 @@ export class EtcdCoordination implements CoordinationPort {
       },
       writeBatch: (writes, onApplied) => this.writeBatch(writes, onApplied),
     };
+    this.liveness = etcdLivenessStore(
+      this.client,
+      () => this.opts(),
+      (kind, call) => this.count(kind, call),
+    );
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,17 @@ import type { HealthCheck } from '../ports/health.js';
  */
 export type VipEvent =
   /** This host holds the lock. `reannounce` asks for a fresh announcement (others may have held it). */
-  | { type: 'elected'; holder: string; revision: string; reannounce?: boolean }
+  | {
+      type: 'elected';
+      holder: string;
+      revision: string;
+      reannounce?: boolean;
+      /**
+       * `release` VIPs after a claim ended early: how long the previous holder's lease could still
+       * live, so at most one host ever binds the VIP.
+       */
+      holdOffMs?: number;
+    }
   /**
    * Another host holds the lock. `awaitHolder`: this host may have bound the VIP during an etcd
    * outage, so neighbours may point here; keep it until the holder announces itself.
@@ -26,7 +36,12 @@ export type VipEvent =
   | { type: 'checks.update'; checks: HealthCheck[]; intervalMs: number }
   | { type: 'net.bound' }
   | { type: 'net.error'; detail: string }
-  | { type: 'arp.conflict'; mac: string };
+  | { type: 'arp.conflict'; mac: string }
+  /** What the peer monitor (src/actors/peer-monitor.ts) learns of the holder's host. */
+  | { type: 'holder.suspected'; host: string }
+  | { type: 'holder.confirmed'; host: string }
+  | { type: 'holder.claim_ended'; host: string }
+  | { type: 'holder.alive'; host: string };
 
 export type VipEventType = VipEvent['type'];
 

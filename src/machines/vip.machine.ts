@@ -27,10 +27,16 @@ export interface VipContext {
   stopMode: 'release' | 'hold';
   /** Set by a demotion after an etcd fault: STANDBY unbinds only once the holder has announced the VIP. */
   awaitHolder: boolean;
+  /** Elected after a claim ended early (`release` VIPs): wait this long before binding. */
+  holdOffMs: number;
 }
 
-export interface ElectionInput {
+export interface LockKeyInput {
   electionKey: string;
+}
+export interface ElectionInput extends LockKeyInput {
+  /** `release` VIPs ask, when elected, how long an ended claim could still live. */
+  waitsOutEndedClaims: boolean;
 }
 export interface HealthInput {
   electionKey: string;
@@ -81,7 +87,7 @@ export const vipMachine = setup({
     /** Unbinds the VIP, retrying until it is gone; after a fault, once the holder has announced it. */
     unbinder: fromCallback<VipEvent, UnbindInput>(() => {}),
     /** Deletes our lock key so another host takes over at once. */
-    releaseLock: fromPromise<void, ElectionInput>(async () => {}),
+    releaseLock: fromPromise<void, LockKeyInput>(async () => {}),
     /** On stop: release the lock, wait for a new holder (bounded), then unbind, unless holding. */
     handover: fromPromise<void, HandoverInput>(async () => {}),
   },
@@ -89,6 +95,11 @@ export const vipMachine = setup({
     faultActivates: ({ context }) => context.endpoint.faultPolicy === 'activate',
     releasesOnLeaseExpiry: ({ context }) => context.endpoint.faultPolicy === 'release',
     asksReannounce: ({ event }) => event.type === 'elected' && event.reannounce === true,
+    mustWaitOldLease: ({ event }) => event.type === 'elected' && (event.holdOffMs ?? 0) > 0,
+  },
+  delays: {
+    /** Until the previous holder's lease, whose claim was ended early, could have expired. */
+    oldLeaseDeadline: ({ context }) => context.holdOffMs,
   },
   actions: {
     recordLock: assign(({ event }) =>
@@ -97,6 +108,7 @@ export const vipMachine = setup({
             holder: event.holder,
             revision: event.revision,
             awaitHolder: event.type === 'demoted' && event.awaitHolder === true,
+            holdOffMs: event.type === 'elected' ? (event.holdOffMs ?? 0) : 0,
           }
         : {},
     ),
@@ -142,6 +154,7 @@ export const vipMachine = setup({
     conflicts: 0,
     stopMode: 'release',
     awaitHolder: false,
+    holdOffMs: 0,
   }),
   initial: 'running',
   output: ({ context }) => ({ id: context.endpoint.id }),
@@ -173,7 +186,10 @@ export const vipMachine = setup({
           invoke: {
             id: 'election',
             src: 'election',
-            input: ({ context }) => ({ electionKey: electionKeyOf(context.endpoint) }),
+            input: ({ context }) => ({
+              electionKey: electionKeyOf(context.endpoint),
+              waitsOutEndedClaims: context.endpoint.faultPolicy === 'release',
+            }),
             onError: { actions: 'recordActorError' },
           },
           on: {
@@ -183,7 +199,10 @@ export const vipMachine = setup({
           states: {
             BOOTING: {
               on: {
-                elected: { target: 'ACTIVATED', actions: 'recordLock' },
+                elected: [
+                  { guard: 'mustWaitOldLease', target: 'AWAITING_OLD_LEASE', actions: 'recordLock' },
+                  { target: 'ACTIVATED', actions: 'recordLock' },
+                ],
                 demoted: { target: 'STANDBY', actions: 'recordLock' },
                 fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
               },
@@ -196,9 +215,34 @@ export const vipMachine = setup({
                 onError: { actions: 'recordActorError' },
               },
               on: {
-                elected: { target: 'ACTIVATED', actions: 'recordLock' },
-                demoted: { actions: 'recordLock' },
+                elected: [
+                  { guard: 'mustWaitOldLease', target: 'AWAITING_OLD_LEASE', actions: 'recordLock' },
+                  { target: 'ACTIVATED', actions: 'recordLock' },
+                ],
+                demoted: { target: '.following', actions: 'recordLock' },
                 fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
+                'holder.alive': '.following',
+                'holder.suspected': '.HOLDER_SUSPECTED',
+                'holder.confirmed': '.HOLDER_CONFIRMED',
+                'holder.claim_ended': '.HOLDER_CLAIM_ENDED',
+              },
+              // The holder's host as this host's peer monitor sees it: a claim ended early deletes
+              // the lock, and the election below proceeds as for an expired lease.
+              initial: 'following',
+              states: {
+                following: {},
+                HOLDER_SUSPECTED: {},
+                HOLDER_CONFIRMED: {},
+                HOLDER_CLAIM_ENDED: {},
+              },
+            },
+            // The lock is ours, but the previous holder's lease was revoked early and, for a
+            // `release` VIP, that host may still bind it until its own deadline passes.
+            AWAITING_OLD_LEASE: {
+              after: { oldLeaseDeadline: 'ACTIVATED' },
+              on: {
+                demoted: { target: 'STANDBY', actions: 'recordLock' },
+                elected: { actions: 'recordLock' },
               },
             },
             ACTIVATED: {

@@ -7,13 +7,17 @@ export type VipStatus = (typeof VIP_STATUSES)[number];
 /** LinK's flat status name for a snapshot of the nested statechart. */
 export function statusOf(snapshot: SnapshotFrom<VipMachine>): VipStatus {
   for (const status of VIP_STATUSES) {
-    if (matchesLeaf(snapshot.value, status)) return status;
+    if (hasState(snapshot.value, status)) return status;
   }
+  // Elected but waiting out an ended claim's lease: not bound yet.
+  if (hasState(snapshot.value, 'AWAITING_OLD_LEASE')) return 'STANDBY';
   return 'BOOTING';
 }
 
-function matchesLeaf(value: unknown, name: string): boolean {
+/** Whether `name` is an active state at any depth (a leaf, or a parent of active substates). */
+function hasState(value: unknown, name: string): boolean {
   if (typeof value === 'string') return value === name;
-  if (value && typeof value === 'object') return Object.values(value).some((v) => matchesLeaf(v, name));
+  if (value && typeof value === 'object')
+    return Object.entries(value).some(([key, v]) => key === name || hasState(v, name));
   return false;
 }

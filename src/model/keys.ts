@@ -13,8 +13,33 @@ export const keys = {
   statusPrefix: `${ROOT}/status/`,
   status: (electionKey: string, hostname: string) => `${ROOT}/status/${electionKey}/${hostname}`,
   auditOf: (electionKey: string) => `${ROOT}/audit/${electionKey}`,
+  /** Host liveness: each host's probe address, the suspicions about it and its refutation. */
+  livenessPrefix: `${ROOT}/liveness/`,
+  probeAddress: (hostname: string) => `${ROOT}/liveness/${hostname}/probe`,
+  suspicion: (suspect: string, observer: string) => `${ROOT}/liveness/${suspect}/suspect/${observer}`,
+  refutation: (hostname: string) => `${ROOT}/liveness/${hostname}/refute`,
+  /** A claim ended early: lives as long as the ended lease could have, so `release` VIPs wait it out. */
+  endedPrefix: `${ROOT}/ended/`,
+  ended: (leaseId: string) => `${ROOT}/ended/${leaseId}`,
 } as const;
 
 export function electionKeyFromLock(key: string): string | undefined {
   return key.startsWith(keys.lockPrefix) ? key.slice(keys.lockPrefix.length) : undefined;
+}
+
+export type LivenessKey =
+  | { kind: 'probe'; host: string }
+  | { kind: 'suspect'; host: string; observer: string }
+  | { kind: 'refute'; host: string };
+
+/** Reads a key under `keys.livenessPrefix`; undefined for anything else. */
+export function parseLivenessKey(key: string): LivenessKey | undefined {
+  if (!key.startsWith(keys.livenessPrefix)) return undefined;
+  const parts = key.slice(keys.livenessPrefix.length).split('/');
+  const [host, kind, observer] = parts;
+  if (!host) return undefined;
+  if (kind === 'probe' && parts.length === 2) return { kind, host };
+  if (kind === 'refute' && parts.length === 2) return { kind, host };
+  if (kind === 'suspect' && observer && parts.length === 3) return { kind, host, observer };
+  return undefined;
 }

@@ -1,3 +1,5 @@
+import type { LivenessStorePort } from './liveness.js';
+
 /**
  * The etcd port: a host lease, one lock key per VIP, and a watch on the lock keys. Every call has a
  * deadline inside the adapter, so a silent network fails in bounded time instead of hanging.
@@ -67,5 +69,6 @@ export interface CoordinationPort {
   lease: LeasePort;
   lock: LockPort;
   kv: KvPort;
+  liveness: LivenessStorePort;
   close(): Promise<void>;
 }

@@ -8,11 +8,13 @@ import type {
   LockState,
   WatchHandlers,
 } from '../../src/ports/coordination.js';
+import type { LivenessStorePort, LivenessWatchHandlers } from '../../src/ports/liveness.js';
 
 interface Entry {
   value: string;
   leaseId: LeaseId | undefined;
   createRevision: number;
+  modRevision: number;
 }
 
 /**
@@ -25,6 +27,7 @@ export class FakeEtcd {
   readonly data = new Map<string, Entry>();
   readonly leases = new Map<LeaseId, number>(); // id -> expiry time
   readonly watchers = new Set<{ prefix: string; handlers: WatchHandlers }>();
+  readonly recordWatchers = new Set<{ prefix: string; handlers: LivenessWatchHandlers }>();
   readonly calls = new Map<string, number>();
   private nextLease = 100;
   watchDelayMs = 10;
@@ -54,15 +57,32 @@ export class FakeEtcd {
   private put(key: string, value: string, leaseId?: LeaseId): void {
     const existing = this.data.get(key);
     this.revision += 1;
-    const entry = { value, leaseId, createRevision: existing?.createRevision ?? this.revision };
+    const entry = {
+      value,
+      leaseId,
+      createRevision: existing?.createRevision ?? this.revision,
+      modRevision: this.revision,
+    };
     this.data.set(key, entry);
     this.notify(key, toLock(entry));
+    this.notifyRecord(key, entry);
+  }
+
+  private notifyRecord(key: string, entry: Entry | undefined): void {
+    for (const { prefix, handlers } of this.recordWatchers) {
+      if (!key.startsWith(prefix)) continue;
+      this.clock.setTimeout(
+        () => (entry ? handlers.onPut(toRecord(key, entry)) : handlers.onDelete(key)),
+        this.watchDelayMs,
+      );
+    }
   }
 
   private del(key: string): void {
     if (!this.data.delete(key)) return;
     this.revision += 1;
     this.notify(key, undefined);
+    this.notifyRecord(key, undefined);
   }
 
   private notify(key: string, lock: LockState | undefined): void {
@@ -165,8 +185,43 @@ export class FakeEtcd {
         }
       },
     };
-    return { lease, lock, kv, close: async () => {} };
+    const liveness: LivenessStorePort = {
+      put: async (key, value, leaseId) => {
+        this.call('put');
+        if (!this.leases.has(leaseId)) throw new Error('requested lease not found');
+        this.put(key, value, leaseId);
+        return String(this.revision);
+      },
+      delete: async (key) => {
+        this.call('delete');
+        this.del(key);
+      },
+      list: async (prefix) => {
+        this.call('range');
+        return [...this.data].filter(([k]) => k.startsWith(prefix)).map(([k, e]) => toRecord(k, e));
+      },
+      watch: async (prefix, handlers) => {
+        this.call('watch');
+        const watcher = { prefix, handlers };
+        this.recordWatchers.add(watcher);
+        return async () => {
+          this.recordWatchers.delete(watcher);
+        };
+      },
+      timeToLive: async (id) => {
+        this.call('lease_ttl');
+        const expiry = this.leases.get(id);
+        return expiry === undefined ? -1 : Math.floor((expiry - this.clock.now()) / 1000);
+      },
+      grant: (ttl) => lease.grant(ttl),
+      revoke: (id) => lease.revoke(id),
+    };
+    return { lease, lock, kv, liveness, close: async () => {} };
   }
+}
+
+function toRecord(key: string, entry: Entry) {
+  return { key, value: entry.value, leaseId: entry.leaseId ?? '0', revision: String(entry.modRevision) };
 }
 
 function toLock(entry: Entry): LockState {

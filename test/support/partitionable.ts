@@ -13,5 +13,11 @@ export function partitionable(port: CoordinationPort, online: () => boolean): Co
         };
       },
     });
-  return { lease: guard(port.lease), lock: guard(port.lock), kv: guard(port.kv), close: port.close };
+  return {
+    lease: guard(port.lease),
+    lock: guard(port.lock),
+    kv: guard(port.kv),
+    liveness: guard(port.liveness),
+    close: port.close,
+  };
 }

@@ -2,6 +2,7 @@ import { Agent } from '../../src/agent/agent.js';
 import { type AgentSettings, defaultSettings } from '../../src/agent/agent-settings.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { FakeEtcd } from '../fakes/fake-coordination.js';
+import { FakeHostNetwork } from '../fakes/fake-host-probe.js';
 import { FakeAddresses, FakeAnnouncer, FakeProbe, fakeMac } from '../fakes/fake-network.js';
 import { advance, simulatedClock } from '../fakes/sim-time.js';
 import { partitionable } from './partitionable.js';
@@ -22,11 +23,14 @@ export function simCluster(names: string[], settings: Partial<AgentSettings> = {
   const etcd = new FakeEtcd(clock);
   const journal: string[] = [];
   const segment = new Set<FakeAnnouncer>();
+  const kernels = new FakeHostNetwork(clock);
   const hosts: SimHost[] = names.map((name, i) => {
     const addresses = new FakeAddresses(name, journal);
     const announcer = new FakeAnnouncer(fakeMac(i + 1), segment);
     const probe = new FakeProbe();
     const host = { name, addresses, announcer, probe, online: true } as SimHost;
+    const address = `192.0.2.${i + 1}`;
+    kernels.hosts.set(address, name);
     host.agent = new Agent({
       hostname: name,
       version: 'test',
@@ -34,9 +38,10 @@ export function simCluster(names: string[], settings: Partial<AgentSettings> = {
       address: addresses,
       announcer,
       probe,
+      hostProbe: kernels.probeFrom(name),
       clock,
       logger: silentLogger,
-      settings: { ...defaultSettings, ...settings },
+      settings: { ...defaultSettings, probeAddress: address, ...settings },
     });
     return host;
   });
@@ -44,6 +49,8 @@ export function simCluster(names: string[], settings: Partial<AgentSettings> = {
     clock,
     etcd,
     hosts,
+    /** The hosts' kernels as peers' probes see them: crash one, or cut two apart. */
+    kernels,
     /** The hosts' L2 segment: an announcer added here hears every announcement, as a neighbour. */
     segment,
     journal,

@@ -58,6 +58,12 @@ describe('loadConfig', () => {
       statusPublish: true,
       dryRun: false,
       notifyTimeoutMs: 10000,
+      probeIntervalMs: 20,
+      probePort: 1312,
+      suspectAfterMs: 100,
+      confirmWindowMs: 100,
+      secondObserverTimeoutMs: 500,
+      suspicionBackoffMs: 1000,
     });
     expect(toAgentSettings(config)).toEqual(defaultSettings);
   });
@@ -106,6 +112,13 @@ describe('loadConfig', () => {
       notifyWebhook: ['http://hooks.example/a', 'https://hooks.example/b'],
       notifyWebhookSecret: ['s1', 's2'],
       notifyTimeoutMs: ['500', '900'],
+      probeIntervalMs: ['30', '0'],
+      probePort: ['1400', '1401'],
+      probeAddress: ['192.0.2.1', '2001:db8::1'],
+      suspectAfterMs: ['150', '200'],
+      confirmWindowMs: ['50', '80'],
+      secondObserverTimeoutMs: ['300', '400'],
+      suspicionBackoffMs: ['500', '2000'],
     };
     expect(Object.keys(samples).sort()).toEqual(Object.keys(settings).sort());
     const required = ['--interface', 'eth0'];

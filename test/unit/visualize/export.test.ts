@@ -28,6 +28,10 @@ const vipEventTypes = Object.keys({
   'net.bound': 0,
   'net.error': 0,
   'arp.conflict': 0,
+  'holder.suspected': 0,
+  'holder.confirmed': 0,
+  'holder.claim_ended': 0,
+  'holder.alive': 0,
 } satisfies Record<VipEventType, 0>);
 
 let freshDir: string;

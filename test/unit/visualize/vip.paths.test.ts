@@ -27,6 +27,12 @@ const events: VipEvent[] = [
   { type: 'net.error', detail: 'EPERM' },
   { type: 'arp.conflict', mac: '02:00:00:00:00:02' },
   { type: 'checks.update', checks: [], intervalMs: 1000 },
+  { type: 'elected', holder: 'h1', revision: '9', holdOffMs: 5000 },
+  { type: 'holder.suspected', host: 'h2' },
+  { type: 'holder.confirmed', host: 'h2' },
+  { type: 'holder.claim_ended', host: 'h2' },
+  { type: 'holder.alive', host: 'h2' },
+  { type: 'xstate.after.oldLeaseDeadline.vip.running.contending.AWAITING_OLD_LEASE' } as unknown as VipEvent,
   { type: 'xstate.done.actor.handover', output: undefined, actorId: 'handover' } as unknown as VipEvent,
 ];
 
