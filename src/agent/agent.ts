@@ -37,6 +37,7 @@ import type {
 import type { AgentSettings } from './agent-settings.js';
 import { type ChangesApplied, checkChanges, type EndpointChanges } from './endpoint-changes.js';
 import type { EndpointRow } from './endpoint-query.js';
+import { toEndpointView } from './endpoint-view.js';
 import { StatusPublisher } from './status-publisher.js';
 import { causeOf, TransitionLog } from './transition-log.js';
 import { provideVipMachine } from './vip-actors.js';
@@ -269,22 +270,15 @@ export class Agent implements AgentService {
     if (!ref) return undefined;
     const snapshot = ref.getSnapshot();
     const { endpoint, holder, revision, health, lastFault, conflicts } = snapshot.context;
-    return {
-      id,
+    return toEndpointView(endpoint, {
       status: statusOf(snapshot),
-      ip: endpoint.ip,
-      checks: endpoint.checks,
-      healthcheck_interval: endpoint.healthcheckInterval,
-      plugin: 'arp',
-      election_key: electionKeyOf(endpoint.ip),
-      fault_policy: endpoint.faultPolicy,
       holder: holder ?? null,
-      fencing_token: revision ?? null,
-      lease_deadline: this.hostLease.inForce?.deadline ?? null,
+      fencingToken: revision ?? null,
+      leaseDeadline: this.hostLease.inForce?.deadline ?? null,
       health: health ?? null,
-      last_fault: lastFault ?? null,
+      lastFault: lastFault ?? null,
       conflicts,
-    };
+    });
   }
 
   async create(spec: NewEndpoint): Promise<EndpointView> {

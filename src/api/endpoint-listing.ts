@@ -1,5 +1,6 @@
 import type { EndpointQuery } from '../agent/endpoint-query.js';
 import { VIP_STATUSES, type VipStatus } from '../machines/vip.status.js';
+import { isNetworkCidr } from '../model/cidr.js';
 import { isEndpointId } from '../model/endpoint-schema.js';
 import { BadRequestError } from './http-errors.js';
 
@@ -32,7 +33,7 @@ export function parseEndpointQuery(params: Record<string, string>): EndpointQuer
   const ip = params.ip ?? params.ip_prefix;
   if (ip !== undefined) {
     any = true;
-    if (!/^[0-9A-Fa-f.:/]+$/.test(ip) || (ip.includes('/') && !isCidr(ip)))
+    if (!/^[0-9A-Fa-f.:/]+$/.test(ip) || (ip.includes('/') && !isNetworkCidr(ip)))
       throw new BadRequestError(
         `ip: expected a CIDR such as 10.78.0.0/16 or the start of an address, got '${ip}'`,
       );
@@ -54,12 +55,4 @@ export function parseEndpointQuery(params: Record<string, string>): EndpointQuer
     query.cursor = params.cursor;
   }
   return any ? query : undefined;
-}
-
-function isCidr(text: string): boolean {
-  const [address = '', prefix = '', ...rest] = text.split('/');
-  if (rest.length > 0 || !/^\d{1,3}$/.test(prefix)) return false;
-  const max = address.includes(':') ? 128 : 32;
-  if (Number(prefix) > max) return false;
-  return address.includes(':') || /^\d{1,3}(\.\d{1,3}){3}$/.test(address);
 }

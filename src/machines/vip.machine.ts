@@ -1,5 +1,5 @@
 import { assign, fromCallback, fromPromise, sendTo, setup } from 'xstate';
-import type { Endpoint } from '../model/endpoint.js';
+import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
 import type { HealthCheck } from '../ports/health.js';
 import type { ElectionCommand, HolderCommand, VipEvent } from './vip.events.js';
 
@@ -62,8 +62,6 @@ export interface HandoverInput {
   ip: string;
   mode: 'release' | 'hold';
 }
-
-const electionKeyOf = (endpoint: Endpoint) => endpoint.ip.replace('/', '_');
 
 /**
  * One VIP on one host. The transition table on BOOTING/STANDBY/ACTIVATED/FAILING is LinK's; the
@@ -164,7 +162,7 @@ export const vipMachine = setup({
         id: 'health',
         src: 'health',
         input: ({ context }) => ({
-          electionKey: electionKeyOf(context.endpoint),
+          electionKey: electionKeyOf(context.endpoint.ip),
           checks: context.endpoint.checks,
           intervalSeconds: context.endpoint.healthcheckInterval,
         }),
@@ -187,7 +185,7 @@ export const vipMachine = setup({
             id: 'election',
             src: 'election',
             input: ({ context }) => ({
-              electionKey: electionKeyOf(context.endpoint),
+              electionKey: electionKeyOf(context.endpoint.ip),
               waitsOutEndedClaims: context.endpoint.faultPolicy === 'release',
             }),
             onError: { actions: 'recordActorError' },
@@ -275,7 +273,7 @@ export const vipMachine = setup({
             {
               id: 'releaseLock',
               src: 'releaseLock',
-              input: ({ context }) => ({ electionKey: electionKeyOf(context.endpoint) }),
+              input: ({ context }) => ({ electionKey: electionKeyOf(context.endpoint.ip) }),
               onError: { actions: 'recordActorError' },
             },
           ],
@@ -291,7 +289,7 @@ export const vipMachine = setup({
         id: 'handover',
         src: 'handover',
         input: ({ context }) => ({
-          electionKey: electionKeyOf(context.endpoint),
+          electionKey: electionKeyOf(context.endpoint.ip),
           ip: context.endpoint.ip,
           mode: context.stopMode,
         }),

@@ -2,22 +2,18 @@ import { z } from 'zod';
 import {
   checksSchema,
   createEndpointBodySchema,
-  ENDPOINT_ID_PATTERN,
+  endpointIdSchema,
   intervalSchema,
 } from './endpoint-schema.js';
 
 /** Items one `POST /endpoints/bulk` may carry, all lists together: bounds the work of one request. */
 export const MAX_BULK_ITEMS = 20_000;
 
-const idSchema = z
-  .string({ error: 'must be an endpoint id like vip-<uuid>' })
-  .regex(ENDPOINT_ID_PATTERN, 'must be an endpoint id like vip-<uuid>');
-
 /** One update: the endpoint's id and LinK's update body (`healthchecks`), plus an optional interval. */
 export const endpointUpdateItemSchema = z
   .object(
     {
-      id: idSchema,
+      id: endpointIdSchema,
       healthchecks: checksSchema.optional(),
       checks: checksSchema.optional(),
       healthcheck_interval: intervalSchema.optional(),
@@ -57,5 +53,5 @@ export const endpointChangesEnvelopeSchema = z
 export const bulkItemSchemas = {
   create: createEndpointBodySchema,
   update: endpointUpdateItemSchema,
-  delete: idSchema,
+  delete: endpointIdSchema,
 } as const;

@@ -1,7 +1,14 @@
-import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
 import type { HealthCheck } from '../ports/health.js';
 import { describeInput } from './describe-input.js';
-import { type Endpoint, FAULT_POLICIES, type FaultPolicy } from './endpoint.js';
+import type { Endpoint, FaultPolicy } from './endpoint.js';
+import {
+  cidrSchema,
+  endpointIdSchema,
+  faultPolicySchema,
+  intervalSchema,
+  storedChecksSchema,
+} from './endpoint-schema.js';
 
 /**
  * The JSON stored under `/link/hosts/<hostname>/<id>`: LinK v3's record (`plugin_config.ip`,
@@ -29,54 +36,62 @@ export function toRecord(endpoint: Endpoint): EndpointRecord {
   };
 }
 
+/**
+ * A stored record is held to the API's rules (the same id, CIDR and check schemas), so nothing
+ * enters through etcd that `POST /endpoints` would refuse.
+ */
+const recordSchema = z.object(
+  {
+    id: endpointIdSchema,
+    plugin: z.literal('arp', { error: 'unsupported' }).optional(),
+    plugin_config: z.object({ ip: z.string({ error: 'not an IP with prefix' }).pipe(cidrSchema) }),
+    healthcheck_interval: intervalSchema.default(0),
+    checks: storedChecksSchema.default([]),
+    fault_policy: faultPolicySchema.optional(),
+  },
+  { error: 'not an object' },
+);
+
 /** Parses a stored record; throws an error naming the bad field, so a corrupt record is skipped, not fatal. */
 export function parseRecord(raw: string, defaultPolicy: FaultPolicy): Endpoint {
-  let data: Record<string, unknown>;
+  let data: unknown;
   try {
-    data = JSON.parse(raw) as Record<string, unknown>;
+    data = JSON.parse(raw);
   } catch (error) {
     throw new Error('stored endpoint is not valid JSON', { cause: error });
   }
-  if (typeof data !== 'object' || data === null) throw new Error('stored endpoint is not an object');
-  const id = data.id;
-  if (typeof id !== 'string' || !/^vip-[a-zA-Z0-9-]{36}$/.test(id))
-    throw new Error(`id: invalid (${describeInput(id)})`);
-  const config = data.plugin_config as { ip?: unknown } | undefined;
-  // v2 records kept the IP at the top level.
-  const ip = typeof config?.ip === 'string' ? config.ip : data.ip;
-  if (typeof ip !== 'string' || !isCidr(ip))
-    throw new Error(`plugin_config.ip: not an IP with prefix (${describeInput(ip)})`);
-  if (data.plugin !== undefined && data.plugin !== 'arp')
-    throw new Error(`plugin: unsupported (${describeInput(data.plugin)})`);
-  const interval = data.healthcheck_interval ?? 0;
-  if (typeof interval !== 'number' || interval < 0)
-    throw new Error('healthcheck_interval: not a number >= 0');
-  const checks = data.checks ?? [];
-  if (!Array.isArray(checks) || !checks.every(isCheck)) throw new Error('checks: malformed');
-  const policy = data.fault_policy ?? defaultPolicy;
-  if (!FAULT_POLICIES.includes(policy as FaultPolicy))
-    throw new Error(`fault_policy: unknown (${String(policy)})`);
-  return { id, ip, checks, healthcheckInterval: interval, faultPolicy: policy as FaultPolicy };
-}
-
-function isCidr(value: string): boolean {
-  try {
-    ipaddr.parseCIDR(value);
-    return true;
-  } catch {
-    return false;
+  const result = recordSchema.safeParse(normalise(data), { reportInput: true });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue?.path.map(String).join('.') || 'record';
+    const value = issue && 'input' in issue ? ` (${describeInput(issue.input)})` : '';
+    throw new Error(`${field}: ${issue?.message ?? 'invalid'}${value}`, { cause: result.error });
   }
+  const record = result.data;
+  return {
+    id: record.id,
+    ip: record.plugin_config.ip,
+    checks: record.checks,
+    healthcheckInterval: record.healthcheck_interval,
+    faultPolicy: record.fault_policy ?? defaultPolicy,
+  };
 }
 
-function isCheck(value: unknown): value is HealthCheck {
-  const check = value as Partial<HealthCheck> | null;
-  return (
-    typeof check === 'object' &&
-    check !== null &&
-    (check.type === 'TCP' || check.type === 'HTTP' || check.type === 'HTTPS') &&
-    typeof check.host === 'string' &&
-    typeof check.port === 'number' &&
-    check.port > 0 &&
-    check.port < 65536
-  );
+/**
+ * The record in today's shape: v2 records kept the IP at the top level (v3 keeps it in
+ * `plugin_config`, with `ip: ""`), and a null list, interval or policy (Go writes an empty slice
+ * as null) means the default, as an absent one does.
+ */
+function normalise(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  const record = data as Record<string, unknown>;
+  const config = record.plugin_config as { ip?: unknown } | undefined;
+  const ip = typeof config?.ip === 'string' ? config.ip : record.ip;
+  return {
+    ...record,
+    plugin_config: { ip },
+    checks: record.checks ?? undefined,
+    healthcheck_interval: record.healthcheck_interval ?? undefined,
+    fault_policy: record.fault_policy ?? undefined,
+  };
 }

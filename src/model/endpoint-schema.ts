@@ -1,6 +1,6 @@
-import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { HealthCheck } from '../ports/health.js';
+import { parseCidr } from './cidr.js';
 import { describeInput } from './describe-input.js';
 import { FAULT_POLICIES } from './endpoint.js';
 
@@ -17,49 +17,17 @@ export function isEndpointId(value: string): boolean {
   return ENDPOINT_ID_PATTERN.test(value);
 }
 
+export const endpointIdSchema = z
+  .string({ error: 'must be an endpoint id like vip-<uuid>' })
+  .regex(ENDPOINT_ID_PATTERN, 'must be an endpoint id like vip-<uuid>');
+
 /** LinK capped the per-endpoint interval at an hour. */
 export const MAX_HEALTHCHECK_INTERVAL = 3600;
 /** Enough for any real VIP; bounds the work a single request can ask for. */
 export const MAX_CHECKS = 32;
 
-export type CidrResult = { ok: true; cidr: string } | { ok: false; reason: string };
-
-/**
- * Parses `ADDRESS/PREFIX` into its canonical form, so `fd00:0::1/128` and `fd00::1/128` are one
- * election key. Strict on purpose: ipaddr.js alone accepts `10.1` or `0xa.0.0.1`, which would
- * silently name a different address than the operator meant.
- */
-export function parseCidr(value: string): CidrResult {
-  const slash = value.indexOf('/');
-  if (slash < 0) return { ok: false, reason: 'must be an IP with its prefix length, e.g. 10.0.0.1/32' };
-  const address = value.slice(0, slash);
-  const prefixText = value.slice(slash + 1);
-  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
-  if (ipaddr.IPv4.isValidFourPartDecimal(address)) parsed = ipaddr.IPv4.parse(address);
-  else if (!address.includes('%') && ipaddr.IPv6.isValid(address)) parsed = ipaddr.IPv6.parse(address);
-  else return { ok: false, reason: `'${address}' is not an IPv4 or IPv6 address` };
-  const maxPrefix = parsed.kind() === 'ipv4' ? 32 : 128;
-  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > maxPrefix) {
-    return { ok: false, reason: `prefix length must be 0 to ${maxPrefix}, got '${prefixText}'` };
-  }
-  const prefix = Number(prefixText);
-  const range = parsed.range();
-  if (range === 'unspecified' || range === 'multicast' || range === 'broadcast' || range === 'ipv4Mapped') {
-    return { ok: false, reason: `${parsed.toString()} is ${range}, not a usable virtual IP` };
-  }
-  // A VIP equal to its subnet's network or broadcast address is almost always a typo for /32.
-  if (parsed.kind() === 'ipv4' && prefix <= 30) {
-    const cidr = `${parsed.toString()}/${prefix}`;
-    const network = ipaddr.IPv4.networkAddressFromCIDR(cidr).toString();
-    const broadcast = ipaddr.IPv4.broadcastAddressFromCIDR(cidr).toString();
-    if (parsed.toString() === network || parsed.toString() === broadcast) {
-      return { ok: false, reason: `${parsed.toString()} is the network or broadcast address of /${prefix}` };
-    }
-  }
-  return { ok: true, cidr: `${parsed.toString()}/${prefix}` };
-}
-
-const cidrSchema = z.string({ error: 'ip is required, e.g. 10.0.0.1/32' }).transform((value, ctx) => {
+/** A VIP's CIDR (see model/cidr.ts), canonical. */
+export const cidrSchema = z.string({ error: 'ip is required, e.g. 10.0.0.1/32' }).transform((value, ctx) => {
   const result = parseCidr(value.trim());
   if (result.ok) return result.cidr;
   ctx.issues.push({ code: 'custom', message: result.reason, input: value });
@@ -97,15 +65,17 @@ const DEFAULT_EXPECT_STATUS: [number, number] = [200, 399];
 
 const tcpCheckSchema = z.object({ type: z.literal('TCP'), host: hostSchema, port: portSchema });
 
+const pathSchema = z
+  .string({ error: 'path must be a string starting with /' })
+  .regex(/^\/\S*$/, 'path must start with / and contain no spaces')
+  .max(2048)
+  .default('/');
+
 const httpCheckSchema = z.object({
   type: z.enum(['HTTP', 'HTTPS']),
   host: hostSchema,
   port: portSchema,
-  path: z
-    .string({ error: 'path must be a string starting with /' })
-    .regex(/^\/\S*$/, 'path must start with / and contain no spaces')
-    .max(2048)
-    .default('/'),
+  path: pathSchema,
   expect_status: statusRangeSchema.optional(),
 });
 
@@ -124,6 +94,31 @@ export const healthCheckSchema = z
     };
   });
 
+const statusCodeSchema = z.int({ error: 'expectStatus must be [low, high], 100 to 599' }).min(100).max(599);
+
+/** A check as stored: the internal `HealthCheck`, held to the same rules as the API's. */
+const storedCheckSchema = z.discriminatedUnion(
+  'type',
+  [
+    tcpCheckSchema,
+    z.object({
+      type: z.enum(['HTTP', 'HTTPS']),
+      host: hostSchema,
+      port: portSchema,
+      path: pathSchema,
+      expectStatus: z
+        .tuple([statusCodeSchema, statusCodeSchema], { error: 'expectStatus must be [low, high]' })
+        .refine(([low, high]) => low <= high, 'expectStatus must be [low, high] with low <= high')
+        .default(DEFAULT_EXPECT_STATUS),
+    }),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? 'type must be TCP, HTTP or HTTPS' : undefined) },
+);
+
+export const storedChecksSchema = z
+  .array(storedCheckSchema, { error: 'must be a list of health checks' })
+  .max(MAX_CHECKS, `at most ${MAX_CHECKS} health checks`);
+
 export const checksSchema = z
   .array(healthCheckSchema, { error: 'must be a list of health checks' })
   .max(MAX_CHECKS, `at most ${MAX_CHECKS} health checks`);
@@ -133,7 +128,7 @@ export const intervalSchema = z
   .min(0)
   .max(MAX_HEALTHCHECK_INTERVAL);
 
-const faultPolicySchema = z.enum(FAULT_POLICIES, {
+export const faultPolicySchema = z.enum(FAULT_POLICIES, {
   error: `must be one of ${FAULT_POLICIES.join(', ')}`,
 });
 

@@ -24,3 +24,8 @@ export interface Endpoint {
 export function electionKeyOf(ip: string): string {
   return ip.replace('/', '_');
 }
+
+/** The CIDR an election key stands for: `10.0.0.10_32` is `10.0.0.10/32`. */
+export function cidrOfElectionKey(key: string): string {
+  return key.replace(/_(\d+)$/, '/$1');
+}

@@ -9,8 +9,8 @@ import type {
 } from '../../src/agent/agent-service.js';
 import { type ChangesApplied, checkChanges, type EndpointChanges } from '../../src/agent/endpoint-changes.js';
 import type { EndpointRow } from '../../src/agent/endpoint-query.js';
+import { NO_FACTS_YET, toEndpointView } from '../../src/agent/endpoint-view.js';
 import type { VipStatus } from '../../src/machines/vip.status.js';
-import { electionKeyOf } from '../../src/model/endpoint.js';
 import {
   ChangesRefusedError,
   DuplicateEndpointError,
@@ -130,22 +130,7 @@ export class FakeAgent implements AgentService {
     if (this.maxEndpoints > 0 && this.endpoints.size >= this.maxEndpoints) {
       throw new TooManyEndpointsError(this.maxEndpoints);
     }
-    const view: EndpointView = {
-      id: `vip-${randomUUID()}`,
-      status: 'BOOTING',
-      ip: spec.ip,
-      checks: spec.checks,
-      healthcheck_interval: spec.healthcheckInterval,
-      plugin: 'arp',
-      election_key: electionKeyOf(spec.ip),
-      fault_policy: spec.faultPolicy,
-      holder: null,
-      fencing_token: null,
-      lease_deadline: null,
-      health: null,
-      last_fault: null,
-      conflicts: 0,
-    };
+    const view = toEndpointView({ id: `vip-${randomUUID()}`, ...spec }, NO_FACTS_YET);
     this.endpoints.set(view.id, view);
     return view;
   }
@@ -218,22 +203,14 @@ export class FakeAgent implements AgentService {
   /** Adds an endpoint directly, bypassing create's checks. */
   seed(spec: Partial<NewEndpoint> & { ip: string }): EndpointView {
     const id = `vip-${randomUUID()}`;
-    const view: EndpointView = {
+    const endpoint = {
       id,
-      status: 'STANDBY',
       ip: spec.ip,
       checks: spec.checks ?? [],
-      healthcheck_interval: spec.healthcheckInterval ?? 0,
-      plugin: 'arp',
-      election_key: electionKeyOf(spec.ip),
-      fault_policy: spec.faultPolicy ?? 'activate',
-      holder: null,
-      fencing_token: null,
-      lease_deadline: null,
-      health: null,
-      last_fault: null,
-      conflicts: 0,
+      healthcheckInterval: spec.healthcheckInterval ?? 0,
+      faultPolicy: spec.faultPolicy ?? 'activate',
     };
+    const view = toEndpointView(endpoint, { ...NO_FACTS_YET, status: 'STANDBY' });
     this.endpoints.set(id, view);
     return view;
   }

@@ -6,9 +6,9 @@ import type {
   TransitionRecord,
 } from '../../src/agent/agent-service.js';
 import type { EndpointRow } from '../../src/agent/endpoint-query.js';
+import { NO_FACTS_YET, toEndpointView } from '../../src/agent/endpoint-view.js';
 import { vipMachine } from '../../src/machines/vip.machine.js';
 import type { VipStatus } from '../../src/machines/vip.status.js';
-import { electionKeyOf } from '../../src/model/endpoint.js';
 import { FakeTransitions } from './fake-transitions.js';
 
 /**
@@ -34,23 +34,9 @@ export class UiFakeAgent implements AgentService {
   }
 
   add(ip: string, overrides: Partial<EndpointView> = {}): EndpointView {
-    const view: EndpointView = {
-      id: `vip-${String(this.endpoints.size + 1).padStart(8, '0')}-0000-4000-8000-000000000000`,
-      status: 'BOOTING',
-      ip,
-      checks: [],
-      healthcheck_interval: 5,
-      plugin: 'arp',
-      election_key: electionKeyOf(ip),
-      fault_policy: 'activate',
-      holder: null,
-      fencing_token: null,
-      lease_deadline: null,
-      health: null,
-      last_fault: null,
-      conflicts: 0,
-      ...overrides,
-    };
+    const id = `vip-${String(this.endpoints.size + 1).padStart(8, '0')}-0000-4000-8000-000000000000`;
+    const endpoint = { id, ip, checks: [], healthcheckInterval: 5, faultPolicy: 'activate' as const };
+    const view: EndpointView = { ...toEndpointView(endpoint, NO_FACTS_YET), ...overrides };
     this.endpoints.set(view.id, view);
     return view;
   }

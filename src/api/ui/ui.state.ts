@@ -5,6 +5,7 @@ import type {
   PeerStatus,
   TransitionRecord,
 } from '../../agent/agent-service.js';
+import { cidrOfElectionKey } from '../../model/endpoint.js';
 import { describeCheck } from '../../ports/health.js';
 
 /** Transitions per endpoint the page starts with; later ones arrive over the event stream. */
@@ -88,16 +89,11 @@ export function uiCluster(agent: AgentService, peers: PeerStatus[], now: number)
     const list = [...hosts.values()].sort((a, b) => a.hostname.localeCompare(b.hostname));
     return {
       electionKey,
-      ip: endpoint?.ip ?? ipOfElectionKey(electionKey),
+      ip: endpoint?.ip ?? cidrOfElectionKey(electionKey),
       holder: endpoint?.holder ?? list.find((h) => h.holder)?.holder ?? null,
       hosts: list.map((h) => ({ ...h, self: h.hostname === agent.hostname })),
     };
   });
   vips.sort((a, b) => a.ip.localeCompare(b.ip, 'en', { numeric: true }));
   return { now, hostname: agent.hostname, vips };
-}
-
-/** LinK's election key is the CIDR with `/` replaced by `_`: `10.0.0.10_32`. */
-function ipOfElectionKey(key: string): string {
-  return key.replace(/_(\d+)$/, '/$1');
 }

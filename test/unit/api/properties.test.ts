@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AuthThrottle } from '../../../src/api/auth-throttle.js';
-import { createEndpointBodySchema, parseCidr } from '../../../src/model/endpoint-schema.js';
+import { parseCidr } from '../../../src/model/cidr.js';
+import { createEndpointBodySchema } from '../../../src/model/endpoint-schema.js';
 import { setup, VALID_BODY } from './harness.js';
 
 const RUNS = 300;

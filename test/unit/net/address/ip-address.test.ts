@@ -95,7 +95,9 @@ describe('IpRouteAddressPort', () => {
     const ip = fakeIp();
     const port = new IpRouteAddressPort('eth0', { run: ip.run });
     await expect(port.add('10.0.0.300/32')).rejects.toThrow(/not an IP address or CIDR/);
-    await expect(port.add('10.0.0.3/33')).rejects.toThrow(/invalid prefix length: use 0-32/);
+    await expect(port.add('10.0.0.3/33')).rejects.toThrow(
+      /not an IP address or CIDR: prefix length must be 0 to 32/,
+    );
     expect(ip.calls).toEqual([]);
   });
 });

@@ -23,14 +23,14 @@ describe('parseVip', () => {
     expect(vipAddress('::ffff:10.0.0.1')).toBe('10.0.0.1');
   });
 
-  it.each(['10.1', '010.0.0.1', '10.0.0.256', 'fe80::1%eth0', '10.0.0.1/24/1', 'host', ''])(
-    'refuses %j',
+  it.each(['10.1', '010.0.0.1', '10.0.0.256', 'fe80::1%eth0', 'host', ''])('refuses %j', (text) => {
+    expect(() => parseVip(text)).toThrow(/not an IP address or CIDR: '.*' is not an IPv4 or IPv6 address/);
+  });
+
+  it.each(['10.0.0.1/33', 'fd00::1/129', '10.0.0.1/x', '10.0.0.1/', '10.0.0.1/24/1', '::ffff:10.0.0.1/128'])(
+    'refuses the prefix of %j',
     (text) => {
-      expect(() => parseVip(text)).toThrow(/not an IP address or CIDR/);
+      expect(() => parseVip(text)).toThrow(/not an IP address or CIDR: prefix length must be 0 to/);
     },
   );
-
-  it.each(['10.0.0.1/33', 'fd00::1/129', '10.0.0.1/x', '10.0.0.1/'])('refuses the prefix of %j', (text) => {
-    expect(() => parseVip(text)).toThrow(/invalid prefix length/);
-  });
 });
