@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { AgentObserver } from '../agent/agent-observer.js';
 import type { AgentService, TransitionRecord } from '../agent/agent-service.js';
 import { VIP_STATUSES } from '../machines/vip.status.js';
+import { systemClock } from '../ports/clock.js';
 
 /**
  * What the agent reports that the API cannot see in snapshots. Everything else (state per VIP,
@@ -36,14 +37,14 @@ export interface LinkMetrics extends AgentMetrics {
 }
 
 export interface MetricsOptions {
-  /** Epoch ms, for `link_host_lease_seconds_left`. */
+  /** The agent's clock (the lease deadline's), for `link_host_lease_seconds_left`. */
   now?: () => number;
   /** Node process metrics (CPU, memory, event loop lag); on by default. */
   processMetrics?: boolean;
 }
 
 export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];

@@ -1,4 +1,5 @@
 import { castGrpcError, Etcd3, type IKeyValue, isRecoverableError, type Watcher } from 'etcd3';
+import { monotonicNow } from '../ports/clock.js';
 import type {
   CoordinationPort,
   KvPort,
@@ -164,14 +165,16 @@ export class EtcdCoordination implements CoordinationPort {
     return retryWithinDeadline(
       (deadline) => this.leaseCall((c) => this.keepAliveOnce(c, leaseId, deadline)),
       {
-        deadline: Date.now() + this.conn.callTimeoutMs,
+        deadline: monotonicNow() + this.conn.callTimeoutMs,
         retryable: isConnectionError,
       },
     );
   }
 
   private async keepAliveOnce(connection: Etcd3, leaseId: LeaseId, deadline: number): Promise<number> {
-    const stream = await connection.leaseClient.leaseKeepAlive({ deadline: new Date(deadline) });
+    // grpc takes a wall-clock date: converted at the call, so a clock step meanwhile changes nothing.
+    const left = Math.max(0, deadline - monotonicNow());
+    const stream = await connection.leaseClient.leaseKeepAlive({ deadline: new Date(Date.now() + left) });
     try {
       const res = await new Promise<{ TTL: string }>((resolve, reject) => {
         stream.on('data', resolve);

@@ -1,6 +1,8 @@
+import { monotonicNow } from '../ports/clock.js';
+
 /**
  * Runs `attempt` again while it fails with an error `retryable` accepts and time is left before
- * `deadline`. For calls to an etcd cluster with a member down: a refused connection fails in
+ * `deadline` (on the monotonic clock, see `monotonicNow`). For calls to an etcd cluster with a member down: a refused connection fails in
  * milliseconds, so another attempt (on another member) still fits in the same deadline.
  */
 export async function retryWithinDeadline<T>(
@@ -15,7 +17,7 @@ export async function retryWithinDeadline<T>(
     minLeftMs?: number;
   },
 ): Promise<T> {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? monotonicNow;
   const maxAttempts = options.maxAttempts ?? 3;
   const minLeft = options.minLeftMs ?? 100;
   for (let n = 1; ; n++) {

@@ -8,8 +8,17 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
 }
 
+/**
+ * Epoch milliseconds that follow the monotonic clock, not the wall clock: an NTP step of the wall
+ * clock (an hour forward or back) must not expire a lease, stall a retry or reorder the history.
+ * Anchored to the wall clock once, at start, so values still read as dates.
+ */
+export function monotonicNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: monotonicNow,
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };

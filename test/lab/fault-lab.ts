@@ -15,6 +15,8 @@ export interface FaultLabOptions {
   cluster?: boolean;
   /** Extra LINK_* settings for every agent. */
   agentEnv?: Record<string, string>;
+  /** Extra environment for one host's agent, by host name (e.g. libfaketime's). */
+  hostEnv?: Record<string, Record<string, string>>;
   /** The VIP (default 10.77.0.50/32). */
   vip?: string;
   faultPolicy?: FaultPolicy;
@@ -108,7 +110,7 @@ export class FaultLab {
       (host) =>
         new LabAgent(lab, host, {
           etcd: this.etcdEndpoints,
-          env: { LINK_LOG_LEVEL: 'info', ...options.agentEnv },
+          env: { LINK_LOG_LEVEL: 'info', ...options.agentEnv, ...options.hostEnv?.[host.name] },
           startTimeoutMs: 60_000,
         }),
     );

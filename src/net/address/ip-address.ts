@@ -1,3 +1,4 @@
+import { monotonicNow } from '../../ports/clock.js';
 import type { AddressPort } from '../../ports/network.js';
 import { NetError } from '../net-error.js';
 import { IpCommandError, type IpRunner, runIp } from './ip-command.js';
@@ -62,7 +63,7 @@ export class IpRouteAddressPort implements AddressPort {
   ) {
     this.#run = options.run ?? runIp;
     this.#maxAgeMs = options.readMaxAgeMs ?? 500;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? monotonicNow;
   }
 
   /** Compares by address only (LinK does too): `10.0.0.10/24` counts as bound for `10.0.0.10/32`. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IpRouteAddressPort } from '../../../../src/net/address/ip-address.js';
 import { IpCommandError, type IpRunner } from '../../../../src/net/address/ip-command.js';
 
@@ -88,6 +88,23 @@ describe('IpRouteAddressPort with many VIPs', () => {
     expect(ip.reads()).toBe(1);
     now += 200;
     await port.has('10.0.0.3/32');
+    expect(ip.reads()).toBe(2);
+  });
+
+  it('reads again after readMaxAgeMs of monotonic time even when the wall clock stepped back an hour', async () => {
+    const ip = fakeIp(0);
+    const port = new IpRouteAddressPort('eth0', { run: ip.run, readMaxAgeMs: 500 });
+    const wall = Date.now();
+    const mono = performance.now();
+    await port.has('10.0.0.1/32');
+    // An NTP step of one hour back, and 600 ms of real time.
+    vi.spyOn(Date, 'now').mockReturnValue(wall - 3_600_000);
+    vi.spyOn(performance, 'now').mockReturnValue(mono + 600);
+    try {
+      await port.has('10.0.0.1/32');
+    } finally {
+      vi.restoreAllMocks();
+    }
     expect(ip.reads()).toBe(2);
   });
 
