@@ -19,6 +19,8 @@ export interface BenchOptions {
   scenarios: readonly Scenario[];
   repeats: number;
   scale: readonly number[];
+  /** How the scale suite creates its endpoints (default bulk). */
+  scaleCreate?: 'bulk' | 'api';
   apiEndpoints: number;
   runtime: LinkdRuntime;
   /** Where latest.{json,md,svg} go; nothing is written without it. */
@@ -73,6 +75,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             vips,
             log,
             runtime: options.runtime,
+            ...(options.scaleCreate ? { create: options.scaleCreate } : {}),
             ...(options.idleMs ? { idleMs: options.idleMs } : {}),
           }),
         );

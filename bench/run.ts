@@ -2,9 +2,10 @@
  * `npm run bench`: failover (LinK and keepalived), scale and API latency in network-namespace labs
  * (root), results in bench/results/latest.{md,svg,json}.
  *
- *   npm run bench                              # everything: 5 repeats, 1/100/1000 VIPs, 1000 endpoints
+ *   npm run bench                              # everything: 5 repeats, 1/1000/5000/10000 VIPs, 1000 endpoints
  *   npm run bench -- --only failover --repeats 10
  *   npm run bench -- --scale 1,100 --runtime tsx
+ *   npm run bench -- --only scale --scale 1000 --create api   # one POST /endpoints per VIP
  *   npm run bench -- --quick                   # 1 repeat, small N: checks the machinery
  */
 
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       scenarios: { type: 'string' },
       repeats: { type: 'string' },
       scale: { type: 'string' },
+      create: { type: 'string' },
       api: { type: 'string' },
       runtime: { type: 'string' },
       out: { type: 'string' },
@@ -54,7 +56,8 @@ async function main(): Promise<void> {
   if (values.help) {
     process.stdout.write(
       'npm run bench -- [--only failover,scale,api] [--tools link,keepalived,link-ttl3] [--scenarios crash,graceful,backend]\n' +
-        '                 [--repeats N] [--scale 1,100,1000] [--api N] [--runtime compiled|tsx] [--out DIR] [--quick]\n',
+        '                 [--repeats N] [--scale 1,1000,5000,10000] [--create bulk|api] [--api N] [--runtime compiled|tsx]\n' +
+        '                 [--out DIR] [--quick]\n',
     );
     return;
   }
@@ -66,13 +69,14 @@ async function main(): Promise<void> {
     ? values.scale.split(',').map((v) => positive(v, 1, 'scale'))
     : quick
       ? [1, 20]
-      : [1, 100, 1000];
+      : [1, 1000, 5000, 10000];
   const results = await runBench({
     suites: list<Suite>(values.only, SUITES, SUITES, 'only'),
     tools: list<ToolName>(values.tools, TOOLS, TOOLS, 'tools'),
     scenarios: list<Scenario>(values.scenarios, SCENARIOS, SCENARIOS, 'scenarios'),
     repeats: positive(values.repeats, quick ? 1 : 5, 'repeats'),
     scale,
+    scaleCreate: list(values.create, ['bulk', 'api'] as const, ['bulk'], 'create')[0] ?? 'bulk',
     apiEndpoints: positive(values.api, quick ? 50 : 1000, 'api'),
     runtime,
     outDir: values.out ?? fileURLToPath(new URL('./results', import.meta.url)),

@@ -3,7 +3,7 @@ import { createLab } from '../test/lab/lab.js';
 import { createVipWithRetry } from './create-vip.js';
 import { type EtcdRequestCount, etcdRequests, requestRate } from './etcd-requests.js';
 import { holderCounts, kernelHolders } from './kernel-holders.js';
-import { startLabAgents } from './lab-agents.js';
+import { startLabAgents, startWithRetry } from './lab-agents.js';
 import { buildLinkd, compiledLab, type LinkdRuntime } from './linkd-build.js';
 import { loadAverage } from './machine.js';
 import { mapPool } from './pool.js';
@@ -12,6 +12,11 @@ import { sleep, waitFor } from './wait.js';
 
 export interface ScaleOptions {
   vips: number;
+  /**
+   * `bulk`: one `POST /endpoints/bulk` per agent with every VIP; `api`: one `POST /endpoints` per
+   * VIP and agent, `createConcurrency` at a time.
+   */
+  create?: 'bulk' | 'api';
   runtime: LinkdRuntime;
   log: (line: string) => void;
   /** Idle window for etcd load and CPU (default 15 s: five keepalive periods). */
@@ -21,11 +26,16 @@ export interface ScaleOptions {
   convergeTimeoutMs?: number;
   /** Extra LINK_* settings for the agents. */
   env?: Record<string, string>;
+  /** How long after the crashed host's return the placement is read (default 15 s). */
+  returnSettleMs?: number;
 }
 
 export interface AgentUsage {
   host: string;
+  /** The agent process alone. */
   rssMb: number;
+  /** Its frame worker process (and any other child). */
+  workerRssMb: number;
   /** The agent and its frame worker. */
   rssTreeMb: number;
   /** CPU seconds from start until every VIP had one holder. */
@@ -33,9 +43,23 @@ export interface AgentUsage {
   idleCpuPercent: number;
 }
 
+/** Hostname -> VIPs it has bound (kernel view). */
+export type Placement = Record<string, number>;
+
+/** Medians of a few requests to one agent's API with every VIP in place (through the lab forward). */
+export interface ScaleApiLatency {
+  page100Ms: number;
+  fullListMs: number;
+  fullListBytes: number;
+  summaryMs: number;
+  clusterMs: number;
+  metricsMs: number;
+}
+
 export interface ScaleResult {
   vips: number;
   agents: number;
+  create: 'bulk' | 'api';
   /** All creates through the API (every VIP on every agent). */
   createMs: number;
   /** Creates answered with a 5xx and retried (the agent could not reach etcd in time). */
@@ -58,7 +82,11 @@ export interface ScaleResult {
     etcdRequests: number;
     byMethod: Record<string, number>;
   };
+  placement: { afterCreate: Placement; afterCrash: Placement; afterReturn: Placement };
+  api: ScaleApiLatency;
   load1: number;
+  /** Highest 1-minute load average seen during the run. */
+  loadMax: number;
 }
 
 export function scaleVips(n: number): string[] {
@@ -87,17 +115,25 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const cpuAtStart = agents.map((agent) => procUsage(pidOf(agent))?.cpuSeconds ?? 0);
     const vips = scaleVips(n);
     const load1 = loadAverage();
+    let loadMax = load1;
+    const loadSampler = setInterval(() => {
+      loadMax = Math.max(loadMax, loadAverage());
+    }, 2000);
 
+    const mode = options.create ?? 'bulk';
     const started = performance.now();
-    const retries = await Promise.all(
-      agents.map((agent) =>
-        mapPool(vips, options.createConcurrency ?? 2, (vip) => createVipWithRetry(agent, vip)),
-      ),
-    );
+    const retries =
+      mode === 'bulk'
+        ? await Promise.all(agents.map((agent) => bulkCreate(agent, vips)))
+        : await Promise.all(
+            agents.map((agent) =>
+              mapPool(vips, options.createConcurrency ?? 2, (vip) => createVipWithRetry(agent, vip)),
+            ),
+          );
     const createMs = performance.now() - started;
     const createRetries = retries.flat().reduce((a, b) => a + b, 0);
     log(
-      `scale ${n}: ${n * agents.length} endpoints created in ${createMs.toFixed(0)} ms (${createRetries} retried)`,
+      `scale ${n}: ${n * agents.length} endpoints created (${mode}) in ${createMs.toFixed(0)} ms (${createRetries} retried)`,
     );
     let last = { single: 0, multiple: 0, none: n };
     await waitFor(
@@ -112,6 +148,8 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const convergeMs = performance.now() - started;
     const cpuAtConverge = agents.map((agent) => procUsage(pidOf(agent))?.cpuSeconds ?? 0);
     log(`scale ${n}: one holder per VIP ${convergeMs.toFixed(0)} ms after the first create`);
+    const afterCreate = placementOf(await kernelHolders(lab, vips));
+    log(`scale ${n}: placement after the create ${JSON.stringify(afterCreate)}`);
 
     // Let the announcement bursts and status writes finish before calling it idle.
     await sleep(5000);
@@ -126,6 +164,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       return {
         host: agent.hostname,
         rssMb: round((own?.rssBytes ?? 0) / MB, 1),
+        workerRssMb: round(((tree?.rssBytes ?? 0) - (own?.rssBytes ?? 0)) / MB, 1),
         rssTreeMb: round((tree?.rssBytes ?? 0) / MB, 1),
         convergeCpuSeconds: round((cpuAtConverge[i] ?? 0) - (cpuAtStart[i] ?? 0), 2),
         idleCpuPercent: round((((own?.cpuSeconds ?? 0) - (cpuBefore[i] ?? 0)) / (idleMs / 1000)) * 100, 2),
@@ -134,20 +173,45 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const etcdIdle = requestRate(idleBefore, idleAfter, idleMs / 1000);
     log(`scale ${n}: idle etcd ${etcdIdle.perSecond}/s ${JSON.stringify(etcdIdle.byMethod)}`);
 
+    log(`scale ${n}: RSS ${JSON.stringify(agentUsage.map((a) => [a.host, a.rssMb, a.workerRssMb]))}`);
+    const api = await apiLatency(agents[0] as LabAgent);
+    log(`scale ${n}: API ${JSON.stringify(api)}`);
+
     const failover = await crashBusiest(lab, agents, vips, etcdUrl);
     log(
       `scale ${n}: ${failover.crashed} crashed holding ${failover.held}; first re-owned after ${failover.firstReownMs ?? 'n/a'} ms, all in ${failover.reownMs ?? 'n/a'} ms, etcd ${failover.etcdPerSecond}/s (peak ${failover.etcdPeakPerSecond}/s)`,
     );
+    const afterCrash = placementOf(await kernelHolders(lab, vips));
+    log(`scale ${n}: placement after the crash ${JSON.stringify(afterCrash)}`);
+
+    // The crashed host returns: its agent restores its endpoints from etcd and takes part again.
+    const victim = agents.find((agent) => agent.hostname === failover.crashed) as LabAgent;
+    await lab.hostUp(victim.node);
+    await startWithRetry(victim);
+    await waitFor(
+      async () => (await victim.api<{ total: number }>('GET', '/endpoints/summary')).body.total === n,
+      120_000,
+      `${victim.hostname} to restore its ${n} endpoints`,
+      500,
+    );
+    await sleep(options.returnSettleMs ?? 15_000);
+    const afterReturn = placementOf(await kernelHolders(lab, vips));
+    log(`scale ${n}: placement after ${victim.hostname} returned ${JSON.stringify(afterReturn)}`);
+    clearInterval(loadSampler);
     return {
       vips: n,
       agents: agents.length,
+      create: mode,
       createMs: Math.round(createMs),
       createRetries,
       convergeMs: Math.round(convergeMs),
       agentUsage,
       etcdIdle,
       failover,
+      placement: { afterCreate, afterCrash, afterReturn },
+      api,
       load1,
+      loadMax: Math.max(loadMax, loadAverage()),
     };
   } catch (error) {
     for (const agent of agents) {
@@ -220,6 +284,57 @@ async function crashBusiest(
     etcdRequests: lastSample.count.total - first.count.total,
     byMethod: rate.byMethod,
   };
+}
+
+/** Every VIP to one agent in one request; resolves 0 retries (the figure `api` creates report). */
+async function bulkCreate(agent: LabAgent, vips: readonly string[]): Promise<number> {
+  const res = await agent.api<{ created?: unknown[] }>('POST', '/endpoints/bulk', {
+    create: vips.map((ip) => ({ plugin: 'arp', plugin_config: { ip }, checks: [] })),
+  });
+  if (res.status !== 200 || res.body.created?.length !== vips.length)
+    throw new Error(
+      `bulk create on ${agent.hostname}: ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`,
+    );
+  return 0;
+}
+
+export function placementOf(holders: Map<string, string[]>): Placement {
+  const out: Placement = {};
+  for (const hosts of holders.values()) {
+    const key = hosts.length === 0 ? '(none)' : hosts.length > 1 ? '(several)' : (hosts[0] as string);
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
+
+async function apiLatency(agent: LabAgent): Promise<ScaleApiLatency> {
+  const time = async (path: string, times: number) => {
+    const samples: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < times; i++) {
+      const started = performance.now();
+      const res = await fetch(`${agent.forward?.url}${path}`);
+      const text = await res.text();
+      samples.push(performance.now() - started);
+      if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
+      bytes = text.length;
+    }
+    return { ms: round(median(samples), 1), bytes };
+  };
+  const full = await time('/endpoints', 5);
+  return {
+    page100Ms: (await time('/endpoints?limit=100', 20)).ms,
+    fullListMs: full.ms,
+    fullListBytes: full.bytes,
+    summaryMs: (await time('/endpoints/summary', 10)).ms,
+    clusterMs: (await time('/cluster', 5)).ms,
+    metricsMs: (await time('/metrics', 5)).ms,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 function round(value: number, digits: number): number {

@@ -4,7 +4,7 @@ import type { ElectionInput } from '../machines/vip.machine.js';
 import { keys } from '../model/keys.js';
 import type { Clock } from '../ports/clock.js';
 import type { LockPort, LockState } from '../ports/coordination.js';
-import type { Logger } from '../ports/logger.js';
+import { type Logger, lazyChild } from '../ports/logger.js';
 import type { HostLease } from './host-lease.js';
 import type { LockWatcher } from './lock-watcher.js';
 
@@ -35,7 +35,7 @@ export interface ElectionDeps {
 export function createElectionActor(deps: ElectionDeps) {
   return fromCallback<ElectionCommand, ElectionInput>(({ input, sendBack, receive }) => {
     const key = keys.lock(input.electionKey);
-    const log = deps.logger.child({ electionKey: input.electionKey });
+    const log = lazyChild(deps.logger, { electionKey: input.electionKey });
     const send = (event: VipEvent) => {
       if (!stopped) sendBack(event);
     };

@@ -2,7 +2,7 @@ import { fromCallback } from 'xstate';
 import type { HolderCommand, VipEvent } from '../machines/vip.events.js';
 import type { HolderInput } from '../machines/vip.machine.js';
 import type { Clock } from '../ports/clock.js';
-import type { Logger } from '../ports/logger.js';
+import { type Logger, lazyChild } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
 
 export interface HolderDeps {
@@ -39,7 +39,7 @@ export interface HolderDeps {
 export function createHolderActor(deps: HolderDeps) {
   return fromCallback<HolderCommand, HolderInput>(({ input, sendBack, receive }) => {
     const { ip } = input;
-    const log = deps.logger.child({ ip });
+    const log = lazyChild(deps.logger, { ip });
     const timers = new Set<unknown>();
     let stopped = false;
     let bound = false;

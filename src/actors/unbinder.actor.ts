@@ -2,7 +2,7 @@ import { fromCallback } from 'xstate';
 import type { VipEvent } from '../machines/vip.events.js';
 import type { UnbindInput } from '../machines/vip.machine.js';
 import type { Clock } from '../ports/clock.js';
-import type { Logger } from '../ports/logger.js';
+import { type Logger, lazyChild } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
 
 export interface UnbinderDeps {
@@ -26,7 +26,7 @@ export interface UnbinderDeps {
  */
 export function createUnbinderActor(deps: UnbinderDeps) {
   return fromCallback<VipEvent, UnbindInput>(({ input, sendBack }) => {
-    const log = deps.logger.child({ ip: input.ip });
+    const log = lazyChild(deps.logger, { ip: input.ip });
     let stopped = false;
     let retryTimer: unknown;
     let waitTimer: unknown;

@@ -87,8 +87,6 @@ export class Agent implements AgentService {
   private readonly lastStatus = new Map<string, VipStatus>();
   /** The holder each VIP last saw, so a standby's published view follows failovers between others. */
   private readonly lastHolder = new Map<string, string | null>();
-  /** One child logger per VIP, so every line about a VIP carries its id and IP. */
-  private readonly vipLoggers = new Map<string, Logger>();
   /** Election keys reserved by a create in flight, so two concurrent creates cannot both pass. */
   private readonly reserved = new Set<string>();
   /** Election key -> id of every VIP actor until it stops: duplicate checks in O(1) at 10 000 VIPs. */
@@ -415,21 +413,29 @@ export class Agent implements AgentService {
       // one's unbind could follow the new one's bind.
       if (creates.length > 0) await Promise.all(released);
       Object.assign(stage, { name: 'create', done: 0, total: creates.length });
+      // Every record first, then the statecharts: VIPs starting while records are being written
+      // would keep the event loop busy past the writes' etcd deadlines on a loaded host. What
+      // was stored runs even if etcd refuses the rest, as it would after a restart.
       const createById = new Map(creates.map((e) => [e.id, e]));
-      const spawned: Endpoint[] = [];
-      await kv.writeBatch(
-        creates.map((endpoint) => recordWrite(hostname, endpoint)),
-        (chunk) => {
-          const batch = chunk.flatMap(
-            (w) => createById.get(w.key.slice(keys.endpointsOf(hostname).length)) ?? [],
-          );
-          for (const e of batch) this.reserved.delete(electionKeyOf(e.ip));
-          this.spawn(batch);
-          spawned.push(...batch);
-          stage.done += chunk.length;
-        },
-      );
-      for (const e of spawned) {
+      const stored: Endpoint[] = [];
+      try {
+        await kv.writeBatch(
+          creates.map((endpoint) => recordWrite(hostname, endpoint)),
+          (chunk) => {
+            for (const write of chunk) {
+              const endpoint = createById.get(write.key.slice(keys.endpointsOf(hostname).length));
+              if (endpoint) stored.push(endpoint);
+            }
+            stage.done += chunk.length;
+          },
+        );
+      } finally {
+        // Indexed at once, so concurrent creates see every IP while the slices start.
+        for (const e of stored) this.idByKey.set(electionKeyOf(e.ip), e.id);
+        for (const key of creating) this.reserved.delete(key);
+        await this.spawnInBatches(stored);
+      }
+      for (const e of creates) {
         const view = this.get(e.id);
         if (view) applied.created.push(view);
       }
@@ -563,11 +569,6 @@ export class Agent implements AgentService {
     const to = statusOf(snapshot);
     const from = this.lastStatus.get(id) ?? 'BOOTING';
     const { endpoint } = snapshot.context;
-    let log = this.vipLoggers.get(id);
-    if (!log) {
-      log = this.deps.logger.child({ endpoint: id, ip: endpoint.ip });
-      this.vipLoggers.set(id, log);
-    }
     this.followStandby(id, snapshot, to);
     const holder = snapshot.context.holder ?? null;
     const holderChanged = (this.lastHolder.get(id) ?? null) !== holder;
@@ -576,7 +577,6 @@ export class Agent implements AgentService {
       if (this.idByKey.get(key) === id) this.idByKey.delete(key);
       this.lastStatus.delete(id);
       this.lastHolder.delete(id);
-      this.vipLoggers.delete(id);
     } else {
       this.lastStatus.set(id, to);
       this.lastHolder.set(id, holder);
@@ -599,7 +599,11 @@ export class Agent implements AgentService {
       event: event.event.type,
       cause: causeOf(event.event),
     };
-    log.info({ from, to, event: record.event, cause: record.cause }, `${endpoint.ip}: ${from} -> ${to}`);
+    // The VIP's id and IP as fields of the line, as a child logger per VIP would add them.
+    this.deps.logger.info(
+      { endpoint: id, ip: endpoint.ip, from, to, event: record.event, cause: record.cause },
+      `${endpoint.ip}: ${from} -> ${to}`,
+    );
     this.log.add(record);
     void this.publisher.publish(record, this.get(id) ?? null, this.log.list(id));
   }

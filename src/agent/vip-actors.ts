@@ -15,6 +15,7 @@ import type { Logger } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
 import type { AgentObserver } from './agent-observer.js';
 import type { AgentSettings } from './agent-settings.js';
+import { pacedLocks } from './paced-locks.js';
 
 export interface VipActorDeps {
   hostname: string;
@@ -36,12 +37,13 @@ const RETRY_MS = 1000;
 /** The VIP statechart with its real actors: the one place where machine meets I/O. */
 export function provideVipMachine(deps: VipActorDeps) {
   const { settings: s, clock, logger, observer } = deps;
+  const locks = pacedLocks(deps.locks);
   // Per VIP: whether this host's own announcement is the last one seen on the wire (any other
   // station's claim after it says otherwise), i.e. whether neighbours may still point here.
   const spokeLast = new Map<string, boolean>();
   const release = {
     hostLease: deps.hostLease,
-    locks: deps.locks,
+    locks,
     watcher: deps.watcher,
     address: deps.address,
     announcer: deps.announcer,
@@ -55,7 +57,7 @@ export function provideVipMachine(deps: VipActorDeps) {
       election: createElectionActor({
         hostname: deps.hostname,
         hostLease: deps.hostLease,
-        locks: deps.locks,
+        locks,
         watcher: deps.watcher,
         clock,
         logger,

@@ -130,8 +130,15 @@ export class EtcdCoordination implements CoordinationPort {
     for (let start = 0; start < writes.length; start += MAX_TXN_OPS) {
       const chunk = writes.slice(start, start + MAX_TXN_OPS);
       const success = chunk.map(toRequestOp);
+      const send = () =>
+        this.count('txn_batch', this.client.kv.txn({ compare: [], success, failure: [] }, this.opts()));
       try {
-        await this.count('txn_batch', this.client.kv.txn({ compare: [], success, failure: [] }, this.opts()));
+        // Puts and deletes are idempotent: a transaction that got no answer (a loaded host missed
+        // the deadline, say) is sent once more before the caller is told.
+        await send().catch((error: unknown) => {
+          if (!isConnectionError(error)) throw error;
+          return send();
+        });
       } catch (error) {
         throw new Error(
           `etcd refused a batch of writes: ${start} of ${writes.length} applied (${(error as Error).message})`,

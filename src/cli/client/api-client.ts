@@ -36,12 +36,26 @@ export interface CreateEndpointRequest {
   fault_policy?: string;
 }
 
+export type BulkAnswer =
+  | { created: EndpointJson[]; updated: EndpointJson[]; deleted: string[] }
+  | { dry_run: true; create: number; update: number; delete: number };
+
 /** LinK's HTTP API, one method per route the CLI uses. */
 export class LinkApiClient {
   constructor(private readonly options: ApiClientOptions) {}
 
-  list() {
-    return this.request<{ endpoints: EndpointJson[] }>('GET', '/endpoints');
+  /** LinK's full list without `filters`; filtered (and paged with `limit`/`cursor`) with them. */
+  list(filters: Record<string, string> = {}) {
+    const query = new URLSearchParams(filters).toString();
+    return this.request<{ endpoints: EndpointJson[]; total?: number; next_cursor?: string | null }>(
+      'GET',
+      query === '' ? '/endpoints' : `/endpoints?${query}`,
+    );
+  }
+
+  /** `POST /endpoints/bulk`: the body is sent as given (`{"create":[…],"update":[…],"delete":[…]}`). */
+  bulk(body: unknown, dryRun = false) {
+    return this.request<BulkAnswer>('POST', `/endpoints/bulk${dryRun ? '?dry_run=true' : ''}`, body);
   }
 
   get(id: string) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../../config/package-version.js';
 import { FAULT_POLICIES } from '../../model/endpoint.js';
@@ -129,10 +130,54 @@ export function clientProgram(io: ClientIo, env: ClientEnv = {}): Command {
   program
     .command('list')
     .description('list the endpoints of this agent')
-    .action(async (_options, command: Command) => {
+    .option('--state <states>', 'only these states, comma-separated, e.g. ACTIVATED,FAILING')
+    .option('--holder <host>', "only VIPs this host holds ('none': no holder)")
+    .option('--ip <prefix>', 'only addresses in this CIDR or starting with this text, e.g. 10.78.0.0/16')
+    .option('--limit <n>', 'at most this many (the first page, in id order; --cursor for the next)')
+    .option('--cursor <id>', 'the page after this id (printed after a page)')
+    .action(async (options: ListOptions, command: Command) => {
       const { client, json } = clientFor(command);
-      const answer = await client.list();
-      print(json ? answer.text : endpointsTable(answer.body.endpoints));
+      const filters = Object.fromEntries(
+        Object.entries({
+          state: options.state,
+          holder: options.holder,
+          ip: options.ip,
+          limit: options.limit,
+          cursor: options.cursor,
+        }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      );
+      const answer = await client.list(filters);
+      if (json) return print(answer.text);
+      print(endpointsTable(answer.body.endpoints));
+      if (answer.body.total !== undefined) {
+        const next = answer.body.next_cursor ? `; next page: --cursor ${answer.body.next_cursor}` : '';
+        print(`${answer.body.endpoints.length} of ${answer.body.total} matching${next}`);
+      }
+    });
+
+  program
+    .command('bulk')
+    .description('create, update and delete many endpoints in one request, checked as a whole')
+    .argument('<file>', 'JSON {"create":[…],"update":[…],"delete":[…]} (see the README); - reads stdin')
+    .option('--dry-run', 'only check the request: nothing changes')
+    .action(async (file: string, options: { dryRun?: boolean }, command: Command) => {
+      const { client, json } = clientFor(command);
+      let body: unknown;
+      try {
+        body = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
+      } catch (error) {
+        throw new UsageError(
+          `cannot read ${file === '-' ? 'stdin' : file} as JSON: ${(error as Error).message}`,
+        );
+      }
+      const answer = await client.bulk(body, options.dryRun === true);
+      if (json) return print(answer.text);
+      const result = answer.body;
+      print(
+        'dry_run' in result
+          ? `Valid: would create ${result.create}, update ${result.update}, delete ${result.delete} endpoints.`
+          : `Created ${result.created.length}, updated ${result.updated.length}, deleted ${result.deleted.length} endpoints.`,
+      );
     });
 
   withId(
@@ -226,6 +271,14 @@ export function clientProgram(io: ClientIo, env: ClientEnv = {}): Command {
     });
 
   return program;
+}
+
+interface ListOptions {
+  state?: string;
+  holder?: string;
+  ip?: string;
+  limit?: string;
+  cursor?: string;
 }
 
 interface CreateOptions {
