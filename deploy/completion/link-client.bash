@@ -2,7 +2,7 @@
 _link_client() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   local global='-v --version --host -u --user -p --password --json --timeout -h --help'
-  local valued=' --host -u --user -p --password --timeout --endpoint-id --ip --plugin --health-check-interval --fault-policy --health-check '
+  local valued=' --host -u --user -p --password --timeout --state --holder --ip --limit --cursor --endpoint-id --plugin --health-check-interval --fault-policy --health-check '
   local command="" i word
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
@@ -14,12 +14,13 @@ _link_client() {
   esac
   if [[ $valued == *" $prev "* ]]; then return; fi
   if [[ -z $command ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "$global list show get hosts create add destroy delete failover set-health-checks version" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "$global list bulk show get hosts create add destroy delete failover set-health-checks version" -- "$cur")
     return
   fi
   local flags=""
   case $command in
-    list) flags='' ;;
+    list) flags='--state --holder --ip --limit --cursor' ;;
+    bulk) flags='--dry-run' ;;
     show|get) flags='--endpoint-id' ;;
     hosts) flags='--endpoint-id' ;;
     create|add) flags='--ip --plugin --health-check-interval --fault-policy --health-check' ;;
