@@ -17,6 +17,7 @@ import {
   FailoverRefusedError,
   ShuttingDownError,
   TooManyEndpointsError,
+  VipRefusedError,
 } from '../model/errors.js';
 import { keys } from '../model/keys.js';
 import type { Clock } from '../ports/clock.js';
@@ -58,6 +59,8 @@ export interface AgentDeps {
   inspect?: (event: InspectionEvent) => void;
   /** Metrics hooks for what snapshots do not show (the API's metrics object fits). */
   observer?: AgentObserver;
+  /** Why a new endpoint's CIDR may not be taken (vip-range-policy.ts), or undefined; none: any. */
+  vipProblem?: (cidr: string) => string | undefined;
 }
 
 type VipRef = ActorRefFrom<typeof vipMachine>;
@@ -287,6 +290,8 @@ export class Agent implements AgentService {
     if (existing) throw new DuplicateEndpointError(spec.ip, existing);
     const max = this.deps.settings.maxEndpoints;
     if (max > 0 && current.count >= max) throw new TooManyEndpointsError(max);
+    const refused = this.deps.vipProblem?.(spec.ip);
+    if (refused !== undefined) throw new VipRefusedError(spec.ip, refused);
     this.reserved.add(electionKey);
     try {
       const endpoint: Endpoint = {
@@ -336,7 +341,12 @@ export class Agent implements AgentService {
    */
   async apply(changes: EndpointChanges, options: { dryRun?: boolean } = {}): Promise<ChangesApplied> {
     if (this.shuttingDown) throw new ShuttingDownError();
-    const errors = checkChanges(changes, this.current(), this.deps.settings.maxEndpoints);
+    const errors = checkChanges(
+      changes,
+      this.current(),
+      this.deps.settings.maxEndpoints,
+      this.deps.vipProblem,
+    );
     if (Object.keys(errors).length > 0) throw new ChangesRefusedError(errors);
     if (options.dryRun) return { created: [], updated: [], deleted: [] };
     const { kv } = this.deps.coordination;

@@ -42,6 +42,7 @@ export function checkChanges(
   changes: EndpointChanges,
   current: CurrentEndpoints,
   maxEndpoints: number,
+  vipProblem?: (cidr: string) => string | undefined,
 ): ChangeErrors {
   const errors: ChangeErrors = {};
   const add = (path: string, message: string) => {
@@ -70,6 +71,8 @@ export function checkChanges(
     else if (existing !== undefined && !deleted.has(existing))
       add(`create.${i}.ip`, `IP ${ip} is already configured on this host as endpoint ${existing}`);
     if (twice === undefined) created.set(key, i);
+    const refused = vipProblem?.(ip);
+    if (refused !== undefined) add(`create.${i}.ip`, refused);
   });
   const after = current.count - deleted.size + created.size;
   if (maxEndpoints > 0 && created.size > 0 && after > maxEndpoints) {

@@ -9,6 +9,7 @@ import {
   FailoverRefusedError,
   ShuttingDownError,
   TooManyEndpointsError,
+  VipRefusedError,
 } from '../model/errors.js';
 import type { Logger } from '../ports/logger.js';
 import { BadRequestError, ValidationError } from './http-errors.js';
@@ -35,6 +36,11 @@ function statusOf(error: unknown): ContentfulStatusCode | undefined {
 export function createErrorHandler(logger: Logger): ErrorHandler {
   return (error, c) => {
     if (error instanceof ValidationError) return c.json({ errors: error.errors }, 422);
+    // A well-formed address this host may not take: the body's field is wrong, as for a bad CIDR.
+    if (error instanceof VipRefusedError) {
+      const field = c.req.path.startsWith('/ips') ? 'ip' : 'plugin_config.ip';
+      return c.json({ errors: { [field]: [error.reason] } }, 422);
+    }
     // The state changed between the bulk route's check and the writes: nothing was written.
     if (error instanceof ChangesRefusedError)
       return c.json({ error: error.message, errors: error.errors }, 409);

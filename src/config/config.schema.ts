@@ -11,6 +11,7 @@ import {
   parseHostList,
   parseHttpUrl,
   parseListen,
+  parseRangeList,
   parseUrlList,
   required,
   text,
@@ -173,6 +174,13 @@ export const settings = {
     description: 'private key (PEM) of the API certificate; readable by its owner only',
     secretFile: true,
     schema: file(),
+  }),
+  vipRanges: setting({
+    flag: '--vip-ranges',
+    arg: 'CIDR[,CIDR...]',
+    description:
+      "ranges new VIPs must fall in, e.g. `10.0.0.0/24`; unset: any address, but never loopback, link-local, multicast, this host's interface addresses or their subnets' network and broadcast addresses",
+    schema: optional('must be comma-separated ranges like 10.0.0.0/24 or fd00::/64', parseRangeList),
   }),
   leaseTtlSeconds: setting({
     flag: '--lease-ttl',

@@ -1,4 +1,6 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { rangeOf } from '../model/vip-range-policy.js';
 
 /**
  * Zod schemas that turn one raw setting (a flag or environment string, or the documented default)
@@ -189,4 +191,24 @@ export function parseHttpUrl(raw: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Comma-separated address ranges, each `ADDRESS/PREFIX`, answered by their network address. */
+export function parseRangeList(raw: string): string[] | undefined {
+  const parts = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  if (parts.length === 0) return undefined;
+  const ranges: string[] = [];
+  for (const part of parts) {
+    const [address = '', prefix, ...rest] = part.split('/');
+    // Four-part decimal only, as for VIPs: ipaddr.js would also read `10.1` as 10.0.0.1.
+    const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
+    if (rest.length > 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return undefined;
+    if (!v4 && (address.includes('%') || !ipaddr.IPv6.isValid(address))) return undefined;
+    if (Number(prefix) > (v4 ? 32 : 128)) return undefined;
+    ranges.push(rangeOf(`${address}/${prefix}`));
+  }
+  return ranges;
 }

@@ -20,6 +20,7 @@ import type { Logger } from '../ports/logger.js';
 import { apiHosts } from './api-hosts.js';
 import { etcdPreflight } from './etcd-preflight.js';
 import { dryRunNetwork, type HostNetwork, realNetwork } from './network.js';
+import { vipPolicy } from './vip-policy.js';
 
 /**
  * The composition root: configuration in, real adapters wired to the agent once, the API served,
@@ -100,6 +101,7 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     settings: { ...toAgentSettings(config), ...(probeAddress ? { probeAddress } : {}) },
     hostProbe: tcpHostProbe,
     observer: metrics,
+    vipProblem: vipPolicy(config),
     ...(config.inspect
       ? {
           inspect: (event) =>

@@ -22,6 +22,16 @@ export class DuplicateEndpointError extends LinkError {
   }
 }
 
+/** The address may not be taken as a VIP on this host (see vip-range-policy.ts). */
+export class VipRefusedError extends LinkError {
+  constructor(
+    readonly ip: string,
+    readonly reason: string,
+  ) {
+    super(`IP ${ip} refused: ${reason}`);
+  }
+}
+
 export class TooManyEndpointsError extends LinkError {
   constructor(readonly max: number) {
     super(`too many endpoints configured: the limit is ${max} (--max-endpoints)`);

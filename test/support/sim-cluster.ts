@@ -1,4 +1,4 @@
-import { Agent } from '../../src/agent/agent.js';
+import { Agent, type AgentDeps } from '../../src/agent/agent.js';
 import { type AgentSettings, defaultSettings } from '../../src/agent/agent-settings.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { FakeEtcd } from '../fakes/fake-coordination.js';
@@ -18,7 +18,11 @@ export interface SimHost {
 }
 
 /** Several agents on one in-memory etcd and one simulated clock. */
-export function simCluster(names: string[], settings: Partial<AgentSettings> = {}) {
+export function simCluster(
+  names: string[],
+  settings: Partial<AgentSettings> = {},
+  deps: Pick<AgentDeps, 'vipProblem'> = {},
+) {
   const clock = simulatedClock();
   const etcd = new FakeEtcd(clock);
   const journal: string[] = [];
@@ -42,6 +46,7 @@ export function simCluster(names: string[], settings: Partial<AgentSettings> = {
       clock,
       logger: silentLogger,
       settings: { ...defaultSettings, probeAddress: address, ...settings },
+      ...deps,
     });
     return host;
   });

@@ -87,6 +87,7 @@ describe('loadConfig', () => {
       apiPassword: ['p1', 'p2'],
       tlsCert: ['/etc/link/t1.pem', '/etc/link/t2.pem'],
       tlsKey: ['/etc/link/t1.key', '/etc/link/t2.key'],
+      vipRanges: ['10.0.0.0/24', 'fd00::/64'],
       leaseTtlSeconds: ['10', '20'],
       keepaliveIntervalMs: ['2', '4'],
       etcdTimeoutMs: ['900', '800'],

@@ -113,3 +113,26 @@ function errorsOf(run: () => unknown): string[] {
   }
   return [];
 }
+
+describe('--vip-ranges', () => {
+  it('takes ranges, answered by their network address', () => {
+    expect(load(['--vip-ranges', '10.0.0.7/24, fd00::1/64']).vipRanges).toEqual(['10.0.0.0/24', 'fd00::/64']);
+    expect(load([]).vipRanges).toBeUndefined();
+  });
+
+  it('refuses what is not a range, naming the flag', () => {
+    for (const bad of [
+      '10.0.0.0',
+      '10.1/16',
+      '10.0.0.0/33',
+      'fd00::/129',
+      'fe80::1%eth0/64',
+      'x/8',
+      '10.0.0.0/24/1',
+    ]) {
+      expect(() => load(['--vip-ranges', bad]), bad).toThrow(
+        /--vip-ranges \/ LINK_VIP_RANGES: must be comma-separated ranges/,
+      );
+    }
+  });
+});
