@@ -37,7 +37,7 @@ export interface LinkMetrics extends AgentMetrics {
 }
 
 export interface MetricsOptions {
-  /** The agent's clock (the lease deadline's), for `link_host_lease_seconds_left`. */
+  /** The agent's clock (the lease deadline's), for `link_host_lease_remaining_seconds`. */
   now?: () => number;
   /** Node process metrics (CPU, memory, event loop lag); on by default. */
   processMetrics?: boolean;
@@ -168,7 +168,7 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
     },
   });
   new Gauge({
-    name: 'link_host_lease_seconds_left',
+    name: 'link_host_lease_remaining_seconds',
     help: "Seconds until this host's etcd lease runs out unless renewed; 0 without a lease",
     registers,
     collect() {

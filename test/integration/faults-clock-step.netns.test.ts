@@ -122,7 +122,7 @@ describe.skipIf(!isRoot)('faults: wall clock steps on the holder (root)', { time
       .filter((l) => l.component === 'host-lease' && Number(l.level) >= 40)
       .map((l) => String(l.msg));
     const metrics = await fetch(`${lab.agent('a').forward?.url}/metrics`).then((r) => r.text());
-    const secondsLeft = Number(/^link_host_lease_seconds_left (\S+)$/m.exec(metrics)?.[1]);
+    const secondsLeft = Number(/^link_host_lease_remaining_seconds (\S+)$/m.exec(metrics)?.[1]);
     const outage = Math.max(0, ...lab.outages(steppedAt).map((o) => o.durationMs));
     console.info(
       `wall clock of a stepped 2 h forward: lease warnings ${leaseTrouble.length}, transitions ${lab.transitions('a').length + lab.transitions('b').length - transitionsBefore}, ` +

@@ -37,7 +37,7 @@ describe('GET /metrics', () => {
     expect(sample(text, 'link_endpoint_state', { ...labels, state: 'STANDBY' })).toBe(0);
     expect(sample(text, 'link_endpoint_healthy', labels)).toBe(0);
     expect(sample(text, 'link_endpoints')).toBe(1);
-    expect(sample(text, 'link_host_lease_seconds_left')).toBe(4.5);
+    expect(sample(text, 'link_host_lease_remaining_seconds')).toBe(4.5);
     expect(sample(text, 'link_etcd_reachable')).toBe(1);
     expect(sample(text, 'link_info', { hostname: 'h1', version: '9.9.9' })).toBe(1);
 
