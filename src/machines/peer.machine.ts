@@ -185,9 +185,12 @@ export const peerMachine = setup({
         'host.refuted': { guard: 'refutesOurs', target: 'BACKING_OFF' },
       },
     },
+    // While the host stays silent to us but alive in etcd (a cut between us), suspect it again only
+    // after a wait that doubles each time; its first answer ends the episode.
     BACKING_OFF: {
       exit: 'growBackoff',
       after: { suspicionBackoff: 'ALIVE' },
+      on: { 'probe.answered': 'ALIVE' },
     },
     CLAIM_ENDED: { type: 'final' },
   },

@@ -96,6 +96,18 @@ describe('peer statechart', () => {
     expect(actor.getSnapshot().value).toBe('ALIVE');
   });
 
+  it("the host's first answer ends a back-off, so a crash right after a cut is still found fast", () => {
+    const { actor, at, answer, revision } = peer();
+    at(100);
+    actor.send({ type: 'host.refuted', revision: String(revision() + 1) });
+    expect(actor.getSnapshot().value).toBe('BACKING_OFF');
+    at(300);
+    answer();
+    expect(actor.getSnapshot().value).toBe('ALIVE');
+    at(100);
+    expect(actor.getSnapshot().value).toEqual({ suspecting: 'SUSPECTED' });
+  });
+
   it('3+ hosts: waits for a second observer, confirms when one agrees', () => {
     const { actor, at } = peer({ otherObservers: 1 });
     at(100);
