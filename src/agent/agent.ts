@@ -96,6 +96,11 @@ export class Agent implements AgentService {
   private readonly idByKey = new Map<string, string>();
   private shuttingDown = false;
   private restoreTimer: unknown;
+  #markRestored: () => void = () => {};
+  /** Resolves once the stored endpoints are back (later than `start` when etcd was away then). */
+  readonly restored = new Promise<void>((resolve) => {
+    this.#markRestored = resolve;
+  });
 
   constructor(private readonly deps: AgentDeps) {
     const { hostname, coordination, clock, logger, settings } = deps;
@@ -214,6 +219,7 @@ export class Agent implements AgentService {
     }
     await this.spawnInBatches(restored);
     this.deps.logger.info({ endpoints: Object.keys(this.vips()).length }, 'endpoints restored');
+    this.#markRestored();
   }
 
   private vips(): Record<string, VipRef> {

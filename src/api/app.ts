@@ -2,8 +2,10 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { AgentService } from '../agent/agent-service.js';
+import type { DeclaredEndpoints } from '../declarative/declared-endpoints.js';
 import type { FaultPolicy } from '../model/endpoint.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
+import { applyRoutes } from './apply.routes.js';
 import type { AuthThrottle } from './auth-throttle.js';
 import { basicAuth, type Credentials } from './basic-auth.js';
 import { crossSiteGuard } from './cross-site-guard.js';
@@ -36,6 +38,8 @@ export interface AppDeps {
   /** Applied when a `POST /endpoints` body has no `fault_policy`. */
   defaultFaultPolicy?: FaultPolicy;
   logger?: Logger;
+  /** `POST /endpoints/apply` (declarative endpoints); the route is absent without it. */
+  declared?: Pick<DeclaredEndpoints, 'apply'>;
   /** Event stream tuning, for tests. */
   events?: EventRoutesOptions;
 }
@@ -44,7 +48,7 @@ export interface AppDeps {
 const MAX_BODY_BYTES = 64 * 1024;
 /** `POST /endpoints/bulk`: up to MAX_BULK_ITEMS endpoints of a few hundred bytes each. */
 const MAX_BULK_BODY_BYTES = 16 * 1024 * 1024;
-const BULK_PATH = '/endpoints/bulk';
+const BULK_PATHS = new Set(['/endpoints/bulk', '/endpoints/apply']);
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -92,8 +96,9 @@ export function createApp(deps: AppDeps): Hono {
       onError: (c) => c.json({ error: `request body larger than ${maxSize} bytes` }, 413),
     });
   const bodyLimits = { one: limit(MAX_BODY_BYTES), bulk: limit(MAX_BULK_BODY_BYTES) };
-  app.use((c, next) => (c.req.path === BULK_PATH ? bodyLimits.bulk : bodyLimits.one)(c, next));
+  app.use((c, next) => (BULK_PATHS.has(c.req.path) ? bodyLimits.bulk : bodyLimits.one)(c, next));
 
+  if (deps.declared) app.route('/endpoints/apply', applyRoutes(deps.declared));
   app.route('/endpoints', endpointRoutes({ agent, defaultFaultPolicy }));
   app.route('/ips', legacyIpRoutes(agent, defaultFaultPolicy));
   app.route('/events', eventRoutes(agent, deps.events));

@@ -388,6 +388,13 @@ export const settings = {
       "publish this host's view of each VIP under `/link/status` for `GET /cluster`; `--no-status-publish` turns it off",
     schema: boolean(),
   }),
+  endpointsFile: setting({
+    flag: '--endpoints-file',
+    arg: 'FILE',
+    description:
+      'YAML file of the endpoints this host should have, applied at start and on SIGHUP (see "Declarative endpoints")',
+    schema: file(),
+  }),
   notifyExec: setting({
     flag: '--notify-exec',
     arg: 'FILE',

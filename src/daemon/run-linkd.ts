@@ -10,6 +10,8 @@ import { toEtcdConnection } from '../config/etcd-connection.js';
 import { loadConfig, unknownEnv } from '../config/load-config.js';
 import { VERSION } from '../config/package-version.js';
 import { toAgentSettings } from '../config/to-agent-settings.js';
+import { DeclaredEndpoints } from '../declarative/declared-endpoints.js';
+import { applyEndpointsFile } from '../declarative/endpoints-file.js';
 import { EtcdCoordination } from '../etcd/etcd-coordination.js';
 import { readProbeAddress } from '../net/address/probe-address.js';
 import { tcpHostProbe } from '../net/probes/host-probe.js';
@@ -117,6 +119,12 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
       : {}),
   });
   metrics.bindAgent(agent);
+  const declared = new DeclaredEndpoints({
+    agent,
+    kv: etcd.kv,
+    defaultFaultPolicy: config.faultPolicy,
+    logger: logger.child({ component: 'declared' }),
+  });
   // Hooks observe the transitions the actor system reports; they only queue, never block a VIP.
   const notifier = createNotifier(
     {
@@ -140,6 +148,7 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     defaultFaultPolicy: config.faultPolicy,
     hosts: apiHosts(config),
     logger,
+    declared,
     ...(config.apiUser && config.apiPassword
       ? { auth: { user: config.apiUser, password: config.apiPassword } }
       : {}),
@@ -164,6 +173,14 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
   });
   await agent.start();
   logger.info({ api: server.url, version: VERSION, dryRun: config.dryRun }, 'linkd started');
+  const { endpointsFile } = config;
+  if (endpointsFile) {
+    // After the stored endpoints are back: the plan must see them, or it would create them twice.
+    const applyFile = () =>
+      void agent.restored.then(() => applyEndpointsFile(endpointsFile, declared, logger));
+    reloaders.push(applyFile);
+    applyFile();
+  }
 
   let stopping = false;
   const shutdown = async (signal: string, holdForRestart = false) => {

@@ -12,6 +12,8 @@ export const keys = {
   link: (electionKey: string, hostname: string) => `${ROOT}/ips/${electionKey}/${hostname}`,
   statusPrefix: `${ROOT}/status/`,
   status: (electionKey: string, hostname: string) => `${ROOT}/status/${electionKey}/${hostname}`,
+  /** Election keys of the endpoints this host's endpoints file applied (and so owns). */
+  declared: (hostname: string) => `${ROOT}/declared/${hostname}`,
   auditOf: (electionKey: string) => `${ROOT}/audit/${electionKey}`,
   /** Host liveness: each host's probe address, the suspicions about it and its refutation. */
   livenessPrefix: `${ROOT}/liveness/`,

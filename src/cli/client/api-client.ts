@@ -1,8 +1,12 @@
 import type { EndpointJson } from '../../api/endpoint-json.js';
+import type { DeclaredPlan } from '../../declarative/declared-plan.js';
 import type { WireHealthCheck } from '../../model/endpoint-schema.js';
 
 /** The API refused, or could not be reached; the message is what the operator reads. */
 export class ApiError extends Error {
+  /** The fields the API named as wrong (`{"errors":{field:[messages]}}`), when it named any. */
+  fields: Record<string, string[]> | undefined;
+
   constructor(
     message: string,
     readonly status?: number,
@@ -39,6 +43,12 @@ export interface CreateEndpointRequest {
 export type BulkAnswer =
   | { created: EndpointJson[]; updated: EndpointJson[]; deleted: string[] }
   | { dry_run: true; create: number; update: number; delete: number };
+
+export interface ApplyAnswer {
+  dry_run: boolean;
+  prune: boolean;
+  plan: DeclaredPlan;
+}
 
 /** LinK's HTTP API, one method per route the CLI uses. */
 export class LinkApiClient {
@@ -87,6 +97,14 @@ export class LinkApiClient {
     });
   }
 
+  /** `POST /endpoints/apply`: the endpoints of a file, as the file has them. */
+  apply(endpoints: unknown, options: { dryRun: boolean; prune: boolean }) {
+    return this.request<ApplyAnswer>('POST', `/endpoints/apply${options.dryRun ? '?dry_run=true' : ''}`, {
+      endpoints,
+      prune: options.prune,
+    });
+  }
+
   version() {
     return this.request<{ version: string }>('GET', '/version');
   }
@@ -122,9 +140,24 @@ export class LinkApiClient {
         response.status,
       );
     }
-    if (!response.ok) throw new ApiError(errorMessage(response.status, parsed), response.status);
+    if (!response.ok) {
+      const error = new ApiError(errorMessage(response.status, parsed), response.status);
+      error.fields = fieldErrors(parsed);
+      throw error;
+    }
     return { status: response.status, text, body: parsed as T };
   }
+}
+
+function fieldErrors(body: unknown): Record<string, string[]> | undefined {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  if (!errors || typeof errors !== 'object') return undefined;
+  return Object.fromEntries(
+    Object.entries(errors as Record<string, unknown>).map(([field, messages]) => [
+      field,
+      Array.isArray(messages) ? messages.map(String) : [String(messages)],
+    ]),
+  );
 }
 
 /** `{"error":…}` or LinK's `{"errors":{"field":["msg"]}}`, as one line. */

@@ -4,6 +4,7 @@ import { VERSION } from '../../config/package-version.js';
 import { FAULT_POLICIES } from '../../model/endpoint.js';
 import type { WireHealthCheck } from '../../model/endpoint-schema.js';
 import { ApiError, LinkApiClient } from './api-client.js';
+import { applyFile, FileRefusedError, formatPlan } from './apply-command.js';
 import { parseHost } from './base-url.js';
 import { describeChecks, endpointDetails, endpointsTable } from './format.js';
 import { HEALTH_CHECK_SYNTAX, parseHealthCheckArg } from './health-check-arg.js';
@@ -52,7 +53,7 @@ export async function runClient(argv: readonly string[], io: ClientIo, env: Clie
       io.stderr(`Error: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof ApiError) {
+    if (error instanceof ApiError || error instanceof FileRefusedError) {
       io.stderr(`Error: ${error.message}\n`);
       return EXIT_API_ERROR;
     }
@@ -255,6 +256,22 @@ export function clientProgram(io: ClientIo, env: ClientEnv = {}): Command {
     const answer = await client.setHealthChecks(idOf(positional, options), options.healthCheck ?? []);
     print(json ? answer.text : `Health checks updated: ${describeChecks(answer.body)}`);
   });
+
+  program
+    .command('apply')
+    .description('make the endpoints of this agent what a YAML file declares (see the README)')
+    .requiredOption('-f, --file <file>', 'endpoints file, e.g. /etc/link/endpoints.yaml')
+    .option('--dry-run', 'print the plan (create, update, delete) without changing anything')
+    .option(
+      '--prune',
+      'also delete endpoints the file does not declare, those created through the API included',
+    )
+    .action(async (options: { file: string; dryRun?: boolean; prune?: boolean }, command: Command) => {
+      const { client, json } = clientFor(command);
+      const dryRun = options.dryRun === true;
+      const result = await applyFile(client, options.file, { dryRun, prune: options.prune === true });
+      print(json ? result.text : formatPlan(result.plan, dryRun));
+    });
 
   program
     .command('version')

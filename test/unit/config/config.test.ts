@@ -109,6 +109,7 @@ describe('loadConfig', () => {
       holdOnStop: ['true', 'false'],
       statusPublish: ['false', 'true'],
       dryRun: ['true', 'false'],
+      endpointsFile: ['/etc/link/a.yaml', '/etc/link/b.yaml'],
       notifyExec: ['/etc/link/notify-a', '/etc/link/notify-b'],
       notifyWebhook: ['http://hooks.example/a', 'https://hooks.example/b'],
       notifyWebhookSecret: ['s1', 's2'],
