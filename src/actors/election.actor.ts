@@ -139,6 +139,9 @@ export function createElectionActor(deps: ElectionDeps) {
           send({ type: 'fault', reason: `etcd unreachable: ${event.reason}` });
           break;
         case 'lease.expiring':
+          // The holder may go silent past the deadline (see the holder actor): if the lease turns
+          // out to be renewed, the next `elected` asks it to announce again.
+          unsettled = true;
           send({ type: 'lease.expiring', deadline: event.deadline });
           break;
       }

@@ -24,6 +24,13 @@ export interface HolderDeps {
    * once it has passed, so the lock's holder always has the last word on the wire.
    */
   conflictHoldoffMs: number;
+  /**
+   * Whether the host lease is still in force by its local deadline. After a process pause or a
+   * long etcd outage it is not: the lock may be another host's by now, so the holder neither
+   * announces nor defends (timers and claims queued while paused are stale) until the lease is
+   * renewed and the election says the lock is still ours (`reannounce`).
+   */
+  leaseInForce: () => boolean;
   onAnnounced?: (ip: string) => void;
   onConflict?: (ip: string, mac: string) => void;
 }
@@ -60,8 +67,17 @@ export function createHolderActor(deps: HolderDeps) {
       if (!stopped) sendBack(event);
     };
 
+    // Announcements skipped for want of a lease in force, logged once per lapse.
+    let lapsed = false;
     const announceOnce = async () => {
       if (quiet) return;
+      if (defending && !deps.leaseInForce()) {
+        if (!lapsed)
+          log.warn({}, 'host lease past its local deadline: not announcing the VIP until it is renewed');
+        lapsed = true;
+        return;
+      }
+      lapsed = false;
       try {
         // Noted before the frame leaves: a claim heard in answer comes after it and is the last word.
         deps.onAnnounced?.(ip);

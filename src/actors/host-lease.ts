@@ -58,6 +58,11 @@ export class HostLease {
     return this.current;
   }
 
+  /** A lease exists and its local deadline has not passed (false after a pause longer than the TTL). */
+  get inForceNow(): boolean {
+    return this.current !== undefined && this.opts.clock.now() < this.current.deadline;
+  }
+
   get etcdReachable(): boolean {
     return !this.down;
   }

@@ -86,6 +86,7 @@ export function provideVipMachine(deps: VipActorDeps) {
         reconcileMs: s.reconcileMs,
         retryMs: RETRY_MS,
         conflictHoldoffMs: 10_000,
+        leaseInForce: () => deps.hostLease.inForceNow,
         onAnnounced: (ip: string) => {
           spokeLast.set(ip, true);
           observer?.announced?.(ip);

@@ -3,7 +3,7 @@ import type { EndpointView } from '../../src/agent/agent-service.js';
 import type { Forward } from './forward.js';
 import type { Lab, LabNode, NodeRef } from './lab.js';
 import { LineCollector } from './line-collector.js';
-import { exited } from './processes.js';
+import { exited, processTree } from './processes.js';
 
 export interface LabAgentOptions {
   etcd: string[];
@@ -25,6 +25,7 @@ export class LabAgent {
   /** Every JSON log line the agent printed, across restarts. */
   readonly logs: Record<string, unknown>[] = [];
   private collector: LineCollector | undefined;
+  private paused: number[] = [];
 
   constructor(
     readonly lab: Lab,
@@ -102,6 +103,28 @@ export class LabAgent {
     const done = exited(child);
     child.kill(signal);
     await done;
+  }
+
+  /**
+   * SIGSTOP of the agent's whole process tree (its frame worker too), as a frozen VM or a long GC
+   * pause would: the kernel keeps any VIP bound and keeps capturing frames meanwhile.
+   */
+  pause(): void {
+    if (this.pid === undefined) throw new Error(`agent ${this.hostname} is not running`);
+    this.paused = processTree(this.pid);
+    for (const pid of this.paused) process.kill(pid, 'SIGSTOP');
+  }
+
+  /** SIGCONT of the processes `pause()` stopped. */
+  resume(): void {
+    for (const pid of this.paused.reverse()) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // exited meanwhile
+      }
+    }
+    this.paused = [];
   }
 
   /** SIGKILL: nothing released, the VIP stays on the interface. */

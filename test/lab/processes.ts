@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * The child processes one lab started, so it kills exactly those, by PID, and nothing else.
@@ -70,4 +70,19 @@ export function isRunning(pid: number): boolean {
 /** Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot. */
 export function startTimeOf(pid: number): string | undefined {
   return statFields(pid)?.[19];
+}
+
+/** `pid` and every process below it (children, their children...), parents first. */
+export function processTree(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const ppid = Number(statFields(Number(entry))?.[1]);
+    if (ppid) parents.set(Number(entry), ppid);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  return tree;
 }

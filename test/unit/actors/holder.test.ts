@@ -7,7 +7,7 @@ import { advance, simulatedClock } from '../../fakes/sim-time.js';
 
 const IP = '10.0.0.10/32';
 
-function holderOn(defend: boolean) {
+function holderOn(defend: boolean, lease = { inForce: true }) {
   const clock = simulatedClock();
   const segment = new Set<FakeAnnouncer>();
   const announcer = new FakeAnnouncer('02:00:00:00:00:01', segment);
@@ -25,6 +25,7 @@ function holderOn(defend: boolean) {
     reconcileMs: 60_000,
     retryMs: 1000,
     conflictHoldoffMs: 10_000,
+    leaseInForce: () => lease.inForce,
   });
   const actor = createActor(logic, { input: { ip: IP, defend } }).start();
   return { clock, announcer, rival, heard, actor };
@@ -63,5 +64,30 @@ describe('holder actor: answering other stations', () => {
     await advance(clock, 100);
     // Told the lock is ours: it defends again.
     expect(heard.at(-1)).toBe(announcer.mac);
+  });
+
+  it('with the lock but its host lease past the local deadline (a pause), neither defends nor announces', async () => {
+    const lease = { inForce: true };
+    const { clock, announcer, rival, heard, actor } = holderOn(true, lease);
+    await advance(clock, 100);
+    expect(announcer.sent).toHaveLength(1);
+    // Resumed after a pause longer than the TTL: a claim heard meanwhile is stale, the lock may be
+    // another host's.
+    lease.inForce = false;
+    await rival.announce(IP);
+    await advance(clock, 15_000);
+    expect(announcer.sent).toHaveLength(1);
+    expect(heard.at(-1)).toBe(rival.mac);
+    // Renewed, and the election says the lock is still ours.
+    lease.inForce = true;
+    actor.send({ type: 'reannounce' });
+    await advance(clock, 100);
+    expect(heard.at(-1)).toBe(announcer.mac);
+  });
+
+  it('bound by the fault policy (no lock), announces whatever the lease', async () => {
+    const { clock, announcer } = holderOn(false, { inForce: false });
+    await advance(clock, 100);
+    expect(announcer.sent).toHaveLength(1);
   });
 });
