@@ -33,6 +33,14 @@ export interface NewEndpoint {
 }
 
 /** One transition of one VIP, kept for the audit trail and streamed to the live view. */
+/** Who asked for a change through the API: recorded in the history with the change. */
+export interface Caller {
+  /** The peer's address; `unknown` when the request did not come over a socket. */
+  remote: string;
+  /** The basic auth user; absent when the API has no credentials. */
+  user?: string;
+}
+
 export interface TransitionRecord {
   at: number;
   endpointId: string;
@@ -48,6 +56,11 @@ export interface TransitionRecord {
   event: string;
   /** Human-readable cause, e.g. the failing check or the new holder. */
   cause: string;
+  /**
+   * On records of API writes (`event` `api.create`, `api.update`, `api.delete`, `api.failover`,
+   * with `from` equal to `to`): who asked.
+   */
+  caller?: Caller;
 }
 
 /** Another host's published view of a VIP, read from `/link/status/<key>/<host>`. */
@@ -77,19 +90,19 @@ export interface AgentService {
   rows(): EndpointRow[];
   get(id: string): EndpointView | undefined;
   /** Throws DuplicateEndpointError, TooManyEndpointsError or ShuttingDownError. */
-  create(spec: NewEndpoint): Promise<EndpointView>;
+  create(spec: NewEndpoint, caller?: Caller): Promise<EndpointView>;
   /**
    * Many creates, updates and deletes at once, checked as a whole (ChangesRefusedError lists every
    * problem; nothing is changed), stored in chunked etcd transactions (ChangesIncompleteError when
    * etcd refused part-way). Throws ShuttingDownError. With `dryRun`, only checks: resolves empty.
    */
-  apply(changes: EndpointChanges, options?: { dryRun?: boolean }): Promise<ChangesApplied>;
+  apply(changes: EndpointChanges, options?: { dryRun?: boolean; caller?: Caller }): Promise<ChangesApplied>;
   /** Throws EndpointNotFoundError. */
-  updateChecks(id: string, checks: HealthCheck[]): Promise<EndpointView>;
+  updateChecks(id: string, checks: HealthCheck[], caller?: Caller): Promise<EndpointView>;
   /** Resolves once the VIP is released: another host holds it, or a bounded wait passed. */
-  remove(id: string): Promise<void>;
+  remove(id: string, caller?: Caller): Promise<void>;
   /** Throws EndpointNotFoundError or FailoverRefusedError. */
-  failover(id: string): Promise<void>;
+  failover(id: string, caller?: Caller): Promise<void>;
   /** Every host that participates for this endpoint's IP, this one included. */
   hosts(id: string): Promise<string[]>;
   /** Recent transitions, newest last. */

@@ -29,6 +29,7 @@ import type { AddressPort, AnnouncerPort } from '../ports/network.js';
 import type { AgentObserver } from './agent-observer.js';
 import type {
   AgentService,
+  Caller,
   EndpointView,
   LeaseView,
   NewEndpoint,
@@ -288,7 +289,7 @@ export class Agent implements AgentService {
     });
   }
 
-  async create(spec: NewEndpoint): Promise<EndpointView> {
+  async create(spec: NewEndpoint, caller?: Caller): Promise<EndpointView> {
     if (this.shuttingDown) throw new ShuttingDownError();
     const electionKey = electionKeyOf(spec.ip);
     const current = this.current();
@@ -312,25 +313,28 @@ export class Agent implements AgentService {
         JSON.stringify(toRecord(endpoint)),
       );
       this.spawn([endpoint]);
+      this.recordApiWrite(endpoint.id, endpoint.ip, 'create', caller);
       return this.get(endpoint.id) as EndpointView;
     } finally {
       this.reserved.delete(electionKey);
     }
   }
 
-  async updateChecks(id: string, checks: HealthCheck[]): Promise<EndpointView> {
+  async updateChecks(id: string, checks: HealthCheck[], caller?: Caller): Promise<EndpointView> {
     const ref = this.vips()[id];
     if (!ref) throw new EndpointNotFoundError(id);
     const endpoint = { ...ref.getSnapshot().context.endpoint, checks };
     await this.deps.coordination.kv.put(keys.endpoint(this.hostname, id), JSON.stringify(toRecord(endpoint)));
     ref.send({ type: 'checks.update', checks, intervalMs: endpoint.healthcheckInterval * 1000 });
+    this.recordApiWrite(id, endpoint.ip, 'update', caller);
     return this.get(id) as EndpointView;
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, caller?: Caller): Promise<void> {
     const ref = this.vips()[id];
     if (!ref) throw new EndpointNotFoundError(id);
     const { endpoint } = ref.getSnapshot().context;
+    this.recordApiWrite(id, endpoint.ip, 'delete', caller);
     // Forget the record first: if etcd refuses, nothing has changed and the caller can retry.
     await this.deps.coordination.kv.delete(keys.endpoint(this.hostname, id));
     await this.publisher.unlink(electionKeyOf(endpoint.ip));
@@ -345,7 +349,10 @@ export class Agent implements AgentService {
    * on as soon as it is stored: deletes stop their VIPs, updates reach theirs, creates spawn.
    * Resolves once the deleted VIPs are released.
    */
-  async apply(changes: EndpointChanges, options: { dryRun?: boolean } = {}): Promise<ChangesApplied> {
+  async apply(
+    changes: EndpointChanges,
+    options: { dryRun?: boolean; caller?: Caller } = {},
+  ): Promise<ChangesApplied> {
     if (this.shuttingDown) throw new ShuttingDownError();
     const errors = checkChanges(
       changes,
@@ -381,6 +388,7 @@ export class Agent implements AgentService {
             const id = write.key.slice(keys.endpointsOf(hostname).length);
             const ref = this.vips()[id];
             if (ref) {
+              this.recordApiWrite(id, ref.getSnapshot().context.endpoint.ip, 'delete', options.caller);
               void this.publisher.unlink(electionKeyOf(ref.getSnapshot().context.endpoint.ip));
               released.push(waitForDone(ref));
               this.actor.send({ type: 'endpoint.remove', id });
@@ -421,6 +429,7 @@ export class Agent implements AgentService {
         },
       );
       for (const { endpoint } of updates) {
+        this.recordApiWrite(endpoint.id, endpoint.ip, 'update', options.caller);
         const view = this.get(endpoint.id);
         if (view) applied.updated.push(view);
       }
@@ -452,6 +461,7 @@ export class Agent implements AgentService {
         await this.spawnInBatches(stored);
       }
       for (const e of creates) {
+        if (this.vips()[e.id]) this.recordApiWrite(e.id, e.ip, 'create', options.caller);
         const view = this.get(e.id);
         if (view) applied.created.push(view);
       }
@@ -467,7 +477,7 @@ export class Agent implements AgentService {
     }
   }
 
-  async failover(id: string): Promise<void> {
+  async failover(id: string, caller?: Caller): Promise<void> {
     const view = this.get(id);
     if (!view) throw new EndpointNotFoundError(id);
     if (view.status !== 'ACTIVATED') {
@@ -491,6 +501,7 @@ export class Agent implements AgentService {
         resolve();
       };
     });
+    this.recordApiWrite(id, view.ip, 'failover', caller);
     ref.send({ type: 'failover' });
     await demoted;
   }
@@ -623,7 +634,41 @@ export class Agent implements AgentService {
     this.log.add(record);
     void this.publisher.publish(record, this.get(id) ?? null, this.log.list(id));
   }
+  /**
+   * Who changed an endpoint through the API, in the history beside the transitions (from = to:
+   * a write is not a state change) and in the log. Without a caller (the agent's own changes,
+   * embedding) nothing is recorded.
+   */
+  private recordApiWrite(id: string, ip: string, action: ApiWrite, caller: Caller | undefined): void {
+    if (!caller) return;
+    const status = this.lastStatus.get(id) ?? 'BOOTING';
+    const who = `${caller.user ?? 'anonymous'} from ${caller.remote}`;
+    const record: TransitionRecord = {
+      at: this.deps.clock.now(),
+      endpointId: id,
+      electionKey: electionKeyOf(ip),
+      ip,
+      holder: this.lastHolder.get(id) ?? null,
+      hostname: this.hostname,
+      from: status,
+      to: status,
+      event: `api.${action}`,
+      cause: `${API_WRITE_WORDS[action]} through the API by ${who}`,
+      caller,
+    };
+    this.deps.logger.info({ endpoint: id, ip, event: record.event, caller }, `${ip}: ${record.cause}`);
+    this.log.add(record);
+  }
 }
+
+type ApiWrite = 'create' | 'update' | 'delete' | 'failover';
+
+const API_WRITE_WORDS: Record<ApiWrite, string> = {
+  create: 'created',
+  update: 'health checks changed',
+  delete: 'deleted',
+  failover: 'failover asked',
+};
 
 /** VIPs started per supervisor event; a macrotask runs between two such slices. */
 const SPAWN_BATCH = 128;

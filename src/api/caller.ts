@@ -1,12 +1,5 @@
 import type { Context } from 'hono';
-
-/** Who sent an API request, as the transition history and the logs record it. */
-export interface Caller {
-  /** The peer's address, `unknown` when the request did not come over a socket (tests). */
-  remote: string;
-  /** The basic auth user once authenticated; absent without credentials. */
-  user?: string;
-}
+import type { Caller } from '../agent/agent-service.js';
 
 /** Set by the auth middleware once the user is known. */
 export const CALLER_USER = 'linkCallerUser';

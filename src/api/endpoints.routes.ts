@@ -6,6 +6,7 @@ import type { FaultPolicy } from '../model/endpoint.js';
 import { bulkItemSchemas, endpointChangesEnvelopeSchema } from '../model/endpoint-changes-schema.js';
 import { createEndpointBodySchema, updateChecksBodySchema } from '../model/endpoint-schema.js';
 import { ChangesRefusedError } from '../model/errors.js';
+import { callerOf } from './caller.js';
 import { endpointId, existingEndpoint } from './endpoint-id.js';
 import { toEndpointJson } from './endpoint-json.js';
 import { parseEndpointQuery } from './endpoint-listing.js';
@@ -51,7 +52,7 @@ export function endpointRoutes({ agent, defaultFaultPolicy }: EndpointRoutesDeps
         delete: changes.delete?.length ?? 0,
       });
     }
-    const applied = await agent.apply(changes);
+    const applied = await agent.apply(changes, { caller: callerOf(c) });
     const json = (views: EndpointView[]) => views.map(toEndpointJson);
     return c.json({
       created: json(applied.created),
@@ -62,12 +63,15 @@ export function endpointRoutes({ agent, defaultFaultPolicy }: EndpointRoutesDeps
 
   app.post('/', async (c) => {
     const body = await readBody(c, createEndpointBodySchema);
-    const view = await agent.create({
-      ip: body.plugin_config.ip,
-      checks: body.checks,
-      healthcheckInterval: body.healthcheck_interval,
-      faultPolicy: body.fault_policy ?? defaultFaultPolicy,
-    });
+    const view = await agent.create(
+      {
+        ip: body.plugin_config.ip,
+        checks: body.checks,
+        healthcheckInterval: body.healthcheck_interval,
+        faultPolicy: body.fault_policy ?? defaultFaultPolicy,
+      },
+      callerOf(c),
+    );
     return c.json({ endpoint: toEndpointJson(view) }, 201);
   });
 
@@ -155,7 +159,7 @@ export function mountEndpointWrites(app: Hono, agent: AgentService): void {
     const id = endpointId(c.req.param('id'));
     existingEndpoint(agent, id);
     const checks = await readBody(c, updateChecksBodySchema);
-    return c.json(toEndpointJson(await agent.updateChecks(id, checks)));
+    return c.json(toEndpointJson(await agent.updateChecks(id, checks, callerOf(c))));
   };
   app.put('/:id', updateChecks);
   app.patch('/:id', updateChecks);
@@ -164,12 +168,12 @@ export function mountEndpointWrites(app: Hono, agent: AgentService): void {
   app.delete('/:id', async (c) => {
     const id = endpointId(c.req.param('id'));
     existingEndpoint(agent, id);
-    await agent.remove(id);
+    await agent.remove(id, callerOf(c));
     return c.body(null, 204);
   });
 
   app.post('/:id/failover', async (c) => {
-    await agent.failover(endpointId(c.req.param('id')));
+    await agent.failover(endpointId(c.req.param('id')), callerOf(c));
     return c.body(null, 204);
   });
 }

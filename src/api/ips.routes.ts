@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AgentService } from '../agent/agent-service.js';
 import type { FaultPolicy } from '../model/endpoint.js';
 import { legacyIpBodySchema } from '../model/endpoint-schema.js';
+import { callerOf } from './caller.js';
 import { endpointId } from './endpoint-id.js';
 import { toEndpointJson } from './endpoint-json.js';
 import { mountEndpointWrites } from './endpoints.routes.js';
@@ -18,12 +19,15 @@ export function legacyIpRoutes(agent: AgentService, defaultFaultPolicy: FaultPol
 
   app.post('/', async (c) => {
     const body = await readBody(c, legacyIpBodySchema);
-    const view = await agent.create({
-      ip: body.ip,
-      checks: body.checks,
-      healthcheckInterval: body.healthcheck_interval,
-      faultPolicy: defaultFaultPolicy,
-    });
+    const view = await agent.create(
+      {
+        ip: body.ip,
+        checks: body.checks,
+        healthcheckInterval: body.healthcheck_interval,
+        faultPolicy: defaultFaultPolicy,
+      },
+      callerOf(c),
+    );
     return c.json(toEndpointJson(view), 201);
   });
 

@@ -196,6 +196,8 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
   });
 
   const recordTransition = (record: TransitionRecord) => {
+    // API writes sit in the history as from = to records: not transitions.
+    if (record.from === record.to) return;
     const key = record.electionKey;
     transitions.inc({ election_key: key, from: record.from, to: record.to, event: record.event });
     if (record.to === 'ACTIVATED' && record.from !== 'ACTIVATED')

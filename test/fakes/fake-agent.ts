@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
   AgentService,
+  Caller,
   EndpointView,
   LeaseView,
   NewEndpoint,
@@ -41,6 +42,8 @@ export class FakeAgent implements AgentService {
   readonly version: string;
   readonly endpoints = new Map<string, EndpointView>();
   readonly calls: { method: string; args: unknown[] }[] = [];
+  /** The caller the API passed with each write. */
+  readonly callers: { method: string; caller: Caller | undefined }[] = [];
   maxEndpoints: number;
   peers: string[];
   shuttingDown = false;
@@ -71,8 +74,12 @@ export class FakeAgent implements AgentService {
   }
 
   /** The real agent's check, then every write at once. */
-  async apply(changes: EndpointChanges, options: { dryRun?: boolean } = {}): Promise<ChangesApplied> {
+  async apply(
+    changes: EndpointChanges,
+    options: { dryRun?: boolean; caller?: Caller } = {},
+  ): Promise<ChangesApplied> {
     this.record('apply', changes, options);
+    if (!options.dryRun) this.callers.push({ method: 'apply', caller: options.caller });
     if (this.shuttingDown) throw new ShuttingDownError();
     const views = [...this.endpoints.values()];
     const errors = checkChanges(
@@ -122,8 +129,9 @@ export class FakeAgent implements AgentService {
     return this.endpoints.get(id);
   }
 
-  async create(spec: NewEndpoint): Promise<EndpointView> {
+  async create(spec: NewEndpoint, caller?: Caller): Promise<EndpointView> {
     this.record('create', spec);
+    this.callers.push({ method: 'create', caller });
     if (this.shuttingDown) throw new ShuttingDownError();
     const existing = [...this.endpoints.values()].find((view) => view.ip === spec.ip);
     if (existing) throw new DuplicateEndpointError(spec.ip, existing.id);
@@ -135,8 +143,9 @@ export class FakeAgent implements AgentService {
     return view;
   }
 
-  async updateChecks(id: string, checks: HealthCheck[]): Promise<EndpointView> {
+  async updateChecks(id: string, checks: HealthCheck[], caller?: Caller): Promise<EndpointView> {
     this.record('updateChecks', id, checks);
+    this.callers.push({ method: 'updateChecks', caller });
     if (this.shuttingDown) throw new ShuttingDownError();
     const view = this.require(id);
     const updated = { ...view, checks };
@@ -144,15 +153,17 @@ export class FakeAgent implements AgentService {
     return updated;
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, caller?: Caller): Promise<void> {
     this.record('remove', id);
+    this.callers.push({ method: 'remove', caller });
     if (this.shuttingDown) throw new ShuttingDownError();
     this.require(id);
     this.endpoints.delete(id);
   }
 
-  async failover(id: string): Promise<void> {
+  async failover(id: string, caller?: Caller): Promise<void> {
     this.record('failover', id);
+    this.callers.push({ method: 'failover', caller });
     const view = this.require(id);
     if (view.status !== 'ACTIVATED') throw new FailoverRefusedError(`this host does not hold ${view.ip}`);
     if (this.peers.length === 0) throw new FailoverRefusedError(`no other host participates for ${view.ip}`);
