@@ -1,3 +1,4 @@
+import { ConstantBackoff, handleWhen, retry } from 'cockatiel';
 import { monotonicNow } from '../ports/clock.js';
 
 /**
@@ -5,7 +6,7 @@ import { monotonicNow } from '../ports/clock.js';
  * `deadline` (on the monotonic clock, see `monotonicNow`). For calls to an etcd cluster with a member down: a refused connection fails in
  * milliseconds, so another attempt (on another member) still fits in the same deadline.
  */
-export async function retryWithinDeadline<T>(
+export function retryWithinDeadline<T>(
   attempt: (deadline: number) => Promise<T>,
   options: {
     deadline: number;
@@ -18,13 +19,10 @@ export async function retryWithinDeadline<T>(
   },
 ): Promise<T> {
   const now = options.now ?? monotonicNow;
-  const maxAttempts = options.maxAttempts ?? 3;
   const minLeft = options.minLeftMs ?? 100;
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt(options.deadline);
-    } catch (error) {
-      if (n >= maxAttempts || options.deadline - now() < minLeft || !options.retryable(error)) throw error;
-    }
-  }
+  const worthAnother = (error: Error) => options.deadline - now() >= minLeft && options.retryable(error);
+  return retry(handleWhen(worthAnother), {
+    maxAttempts: (options.maxAttempts ?? 3) - 1,
+    backoff: new ConstantBackoff(0),
+  }).execute(() => attempt(options.deadline));
 }

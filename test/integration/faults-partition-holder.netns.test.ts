@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Capture } from '../lab/capture.js';
 import { FaultLab, secs } from '../lab/fault-lab.js';
-import { type LockTimeline, watchLock } from '../lab/lock-timeline.js';
+import type { LockTimeline } from '../lab/lock-timeline.js';
 
 const isRoot = process.getuid?.() === 0;
 const TTL_MS = 6000;
@@ -20,14 +20,10 @@ describe.skipIf(!isRoot)('faults: partition the holder, default policy (root)', 
 
   beforeAll(async () => {
     lab = await FaultLab.start({ prefix: 'lkfp', hosts: 3 });
-    lock = await watchLock(
-      await (lab.single as NonNullable<typeof lab.single>).localEndpoints(),
-      '10.77.0.50_32',
-    );
+    lock = await lab.watchLock();
   }, 90_000);
 
   afterAll(async () => {
-    await lock?.close();
     await lab?.destroy();
   });
 

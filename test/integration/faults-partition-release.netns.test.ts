@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultLab, secs } from '../lab/fault-lab.js';
-import { type LockTimeline, watchLock } from '../lab/lock-timeline.js';
+import type { LockTimeline } from '../lab/lock-timeline.js';
 
 const isRoot = process.getuid?.() === 0;
 const TTL_MS = 6000;
@@ -16,14 +16,10 @@ describe.skipIf(!isRoot)('faults: partition the holder, release policy (root)', 
 
   beforeAll(async () => {
     lab = await FaultLab.start({ prefix: 'lkfr', hosts: 3, faultPolicy: 'release', sampleEveryMs: 50 });
-    lock = await watchLock(
-      await (lab.single as NonNullable<typeof lab.single>).localEndpoints(),
-      '10.77.0.50_32',
-    );
+    lock = await lab.watchLock();
   }, 90_000);
 
   afterAll(async () => {
-    await lock?.close();
     await lab?.destroy();
   });
 

@@ -1,10 +1,11 @@
-import type { FaultPolicy } from '../../src/model/endpoint.js';
+import { electionKeyOf, type FaultPolicy } from '../../src/model/endpoint.js';
 import { firstMatch, LabAgent } from './agents.js';
 import type { Backend } from './backend.js';
 import type { LabEtcd } from './etcd.js';
 import { type EtcdCluster, startEtcdCluster } from './etcd-cluster.js';
 import { InvariantChecker } from './invariants.js';
 import { createLab, type ExecResult, type Lab } from './lab.js';
+import { type LockTimeline, watchLock } from './lock-timeline.js';
 import type { ProbeLoop } from './probe-loop.js';
 
 export interface FaultLabOptions {
@@ -58,6 +59,7 @@ export class FaultLab {
   readonly cut = new Set<string>();
   readonly sick = new Set<string>();
   readonly vip: string;
+  #lock: LockTimeline | undefined;
 
   private constructor(
     readonly lab: Lab,
@@ -200,7 +202,15 @@ export class FaultLab {
     return (this.probe?.outages() ?? []).filter((o) => o.from >= from && o.from <= to);
   }
 
+  /** The VIP's lock history, watched from the test process (single etcd); `destroy` closes it. */
+  async watchLock(): Promise<LockTimeline> {
+    if (!this.single) throw new Error('watchLock needs the single etcd (no `etcdCluster` option)');
+    this.#lock ??= await watchLock(await this.single.localEndpoints(), electionKeyOf(this.vip));
+    return this.#lock;
+  }
+
   async destroy(): Promise<void> {
+    await this.#lock?.close();
     await this.checker?.stop();
     await this.probe?.stop().catch(() => undefined);
     await this.lab.destroy();

@@ -1,4 +1,5 @@
 import { Etcd3, type Watcher } from 'etcd3';
+import { keys } from '../../src/model/keys.js';
 import { firstMatch } from './agents.js';
 
 export interface LockEvent {
@@ -24,7 +25,7 @@ export interface LockTimeline {
 export async function watchLock(localEndpoints: string[], electionKey: string): Promise<LockTimeline> {
   const client = new Etcd3({ hosts: localEndpoints.map((url) => url.replace(/^https?:\/\//, '')) });
   const events: LockEvent[] = [];
-  const watcher: Watcher = await client.watch().key(`/link/default/${electionKey}`).create();
+  const watcher: Watcher = await client.watch().key(keys.lock(electionKey)).create();
   watcher.on('put', (kv) => events.push({ at: Date.now(), holder: kv.value.toString() }));
   watcher.on('delete', () => events.push({ at: Date.now(), holder: undefined }));
   return {

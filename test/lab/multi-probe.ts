@@ -4,7 +4,7 @@ import { LineCollector } from './line-collector.js';
 import { type Outage, outagesOf, type ProbeSample } from './probe-loop.js';
 import { exited } from './processes.js';
 
-const CLIENT_SCRIPT = fileURLToPath(new URL('./multi-probe-client.mjs', import.meta.url));
+const CLIENT_SCRIPT = fileURLToPath(new URL('./probe-client.mjs', import.meta.url));
 
 export interface MultiProbe {
   /** Samples per target, in order. */

@@ -1,10 +1,12 @@
-// A client's view of a service: one TCP connection every EVERY_MS, printing one JSON line per
-// probe: {"at":epochMs,"ok":bool,"ms":n,"answer":"a"} or {"at","ok":false,"ms","detail":"ETIMEDOUT"}.
-// Runs inside a lab namespace with plain node (no tsx start-up); exits when its stdin closes.
-// Usage: node probe-client.mjs HOST PORT EVERY_MS TIMEOUT_MS
+// A client's view of one or more services: every EVERY_MS, one TCP connection to each target, one
+// JSON line per probe: {"t":"10.78.0.5","at":epochMs,"ok":bool,"ms":n,"answer":"a"} or
+// {"t","at","ok":false,"ms","detail":"ETIMEDOUT"}. Used by probe-loop.ts (one target) and
+// multi-probe.ts (many). Runs inside a lab namespace with plain node (no tsx start-up); exits when
+// its stdin closes.
+// Usage: node probe-client.mjs PORT EVERY_MS TIMEOUT_MS TARGET...
 import { connect } from 'node:net';
 
-const [host = '', portText = '', everyText = '100', timeoutText = '250'] = process.argv.slice(2);
+const [portText = '', everyText = '100', timeoutText = '250', ...targets] = process.argv.slice(2);
 const port = Number(portText);
 const everyMs = Number(everyText);
 const timeoutMs = Number(timeoutText);
@@ -12,7 +14,7 @@ const timeoutMs = Number(timeoutText);
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
 
-function probe() {
+function probe(host) {
   const at = Date.now();
   return new Promise((resolve) => {
     let answer = '';
@@ -23,7 +25,7 @@ function probe() {
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      const sample = { at, ok, ms: Date.now() - at };
+      const sample = { t: host, at, ok, ms: Date.now() - at };
       if (ok) sample.answer = answer.trim();
       else sample.detail = detail;
       resolve(sample);
@@ -37,9 +39,13 @@ function probe() {
   });
 }
 
-for (;;) {
-  const started = Date.now();
-  process.stdout.write(`${JSON.stringify(await probe())}\n`);
-  const wait = everyMs - (Date.now() - started);
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+async function loop(target) {
+  for (;;) {
+    const started = Date.now();
+    process.stdout.write(`${JSON.stringify(await probe(target))}\n`);
+    const wait = everyMs - (Date.now() - started);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }
+
+for (const target of targets) void loop(target);

@@ -49,17 +49,18 @@ export async function startProbeLoop(
   const timeoutMs = options.timeoutMs ?? Math.max(everyMs, 250);
   const child = lab.spawnIn(ref, process.execPath, [
     CLIENT_SCRIPT,
-    target,
     String(port),
     String(everyMs),
     String(timeoutMs),
+    target,
   ]);
   child.stderr.resume();
   const lines = new LineCollector(child.stdout);
   const samples: ProbeSample[] = [];
   lines.onLine((line) => {
     try {
-      samples.push(JSON.parse(line) as ProbeSample);
+      const { t: _target, ...sample } = JSON.parse(line) as ProbeSample & { t: string };
+      samples.push(sample);
     } catch {
       // Not a sample (a warning from node): ignore.
     }

@@ -248,8 +248,19 @@ describe('GET /ui/events', () => {
     const { app } = setup({ heartbeatMs: 20 });
     const response = await app.request('/ui/events');
     const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    const timedOut = new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), 2000));
     let text = '';
-    while (!text.includes(': keepalive')) text += new TextDecoder().decode((await reader.read()).value);
+    let ended = false;
+    // Two heartbeats: the stream stays open between them.
+    while (text.split(': keepalive').length - 1 < 2 && !ended) {
+      const chunk = await Promise.race([reader.read(), timedOut]);
+      if (chunk === 'timed out') break;
+      ended = chunk.done;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    expect(ended).toBe(false);
+    expect(text.split(': keepalive').length - 1).toBeGreaterThanOrEqual(2);
     await reader.cancel();
   });
 

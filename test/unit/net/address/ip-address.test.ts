@@ -64,11 +64,24 @@ describe('IpRouteAddressPort', () => {
   });
 
   it('also reads the older wording of an absent address', async () => {
-    const run: IpRunner = async (args) => {
-      if (args[0] === '-j') return '[]';
-      throw new IpCommandError(args, 'RTNETLINK answers: Cannot assign requested address', 2);
-    };
-    await new IpRouteAddressPort('eth0', { run }).remove('10.0.0.10/32');
+    const deletes: string[] = [];
+    const failingWith =
+      (stderr: string): IpRunner =>
+      async (args, input) => {
+        if (args[0] === '-j') return '[]';
+        deletes.push(input ?? args.join(' '));
+        throw new IpCommandError(args, stderr, 2);
+      };
+    const older = new IpRouteAddressPort('eth0', {
+      run: failingWith('RTNETLINK answers: Cannot assign requested address'),
+    });
+    await expect(older.remove('10.0.0.10/32')).resolves.toBeUndefined();
+    expect(deletes.join('\n')).toMatch(/del 10\.0\.0\.10\/32/);
+    // Any other failure is not taken for "already gone".
+    const refused = new IpRouteAddressPort('eth0', {
+      run: failingWith('RTNETLINK answers: Operation not permitted'),
+    });
+    await expect(refused.remove('10.0.0.10/32')).rejects.toThrow(/could not unbind 10.0.0.10\/32/);
   });
 
   it('leaves an address bound with another prefix and says why', async () => {
