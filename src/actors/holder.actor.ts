@@ -31,6 +31,8 @@ export interface HolderDeps {
    * renewed and the election says the lock is still ours (`reannounce`).
    */
   leaseInForce: () => boolean;
+  /** Subscribes to other hosts' requests to announce the VIP (see `AnnounceRequests`). */
+  onAnnounceRequest?: (ip: string, listener: (from: string) => void) => () => void;
   onAnnounced?: (ip: string) => void;
   onConflict?: (ip: string, mac: string) => void;
 }
@@ -155,6 +157,13 @@ export function createHolderActor(deps: HolderDeps) {
       }
     });
 
+    // A host that bound the VIP by the fault policy gives it up once we have announced it.
+    const offRequests = deps.onAnnounceRequest?.(ip, (from) => {
+      if (!defending || !bound) return;
+      log.info({ from }, 'announcing the VIP at the request of a host that bound it during an etcd fault');
+      void announceOnce();
+    });
+
     receive((command) => {
       if (command.type === 'yield') defending = false;
       if (command.type === 'reannounce') {
@@ -169,6 +178,7 @@ export function createHolderActor(deps: HolderDeps) {
       stopped = true;
       for (const handle of timers) deps.clock.clearTimeout(handle);
       offConflicts();
+      offRequests?.();
     };
   });
 }

@@ -13,6 +13,8 @@ export interface UnbinderDeps {
   spokeLast: (ip: string) => boolean;
   /** Longest `awaitHolder` wait: a holder that has not renewed its lease within a TTL has lost the lock. */
   awaitHolderMs: number;
+  /** Asks the holder to announce the VIP now (see `AnnounceRequests`), so the wait ends at once. */
+  askHolder?: (ip: string) => void;
   clock: Clock;
   logger: Logger;
   retryMs: number;
@@ -67,6 +69,7 @@ export function createUnbinderActor(deps: UnbinderDeps) {
         void attempt();
       };
       unwatch = deps.announcer.watchConflicts(input.ip, ({ mac }) => finish(`${mac} announced it`));
+      deps.askHolder?.(input.ip);
       waitTimer = deps.clock.setTimeout(() => finish('no announcement in time'), deps.awaitHolderMs);
     };
 

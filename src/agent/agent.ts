@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, type ActorRefFrom, createActor, type InspectionEvent } from 'xstate';
+import { AnnounceRequests } from '../actors/announce-requests.js';
 import { HostLease } from '../actors/host-lease.js';
 import { LockWatcher } from '../actors/lock-watcher.js';
 import { PeerMonitor, type PeerVerdict } from '../actors/peer-monitor.js';
@@ -79,6 +80,7 @@ export class Agent implements AgentService {
   readonly version: string;
   readonly hostLease: HostLease;
   private readonly watcher: LockWatcher;
+  private readonly announceRequests: AnnounceRequests;
   /** Fast detection of dead peer hosts; absent when turned off. */
   readonly peerMonitor: PeerMonitor | undefined;
   /** VIP id -> the other host it stands by for, which the peer monitor watches. */
@@ -125,6 +127,14 @@ export class Agent implements AgentService {
       clock,
       logger.child({ component: 'watch' }),
     );
+    this.announceRequests = new AnnounceRequests({
+      hostname,
+      hostLease: this.hostLease,
+      kv: coordination.kv,
+      locks: coordination.lock,
+      clock,
+      logger: logger.child({ component: 'announce-requests' }),
+    });
     this.publisher = new StatusPublisher({
       hostname,
       kv: coordination.kv,
@@ -162,6 +172,7 @@ export class Agent implements AgentService {
       locks: coordination.lock,
       liveness: coordination.liveness,
       watcher: this.watcher,
+      announceRequests: this.announceRequests,
       address: deps.address,
       announcer: deps.announcer,
       probe: deps.probe,
@@ -190,6 +201,7 @@ export class Agent implements AgentService {
   async start(): Promise<void> {
     this.actor.start();
     await this.watcher.start();
+    await this.announceRequests.start();
     await this.hostLease.start();
     await this.peerMonitor?.start();
     await this.restore();
@@ -559,6 +571,7 @@ export class Agent implements AgentService {
     await this.peerMonitor?.stop();
     await this.hostLease.stop({ revoke: !hold });
     await this.watcher.stop();
+    await this.announceRequests.stop();
     this.actor.stop();
   }
 

@@ -1,3 +1,4 @@
+import type { AnnounceRequests } from '../actors/announce-requests.js';
 import { createElectionActor } from '../actors/election.actor.js';
 import { endedClaimHoldOff } from '../actors/ended-claims.js';
 import { createHealthActor } from '../actors/health.actor.js';
@@ -7,6 +8,7 @@ import type { LockWatcher } from '../actors/lock-watcher.js';
 import { createHandoverActor, createReleaseLockActor } from '../actors/release.actors.js';
 import { createUnbinderActor } from '../actors/unbinder.actor.js';
 import { vipMachine } from '../machines/vip.machine.js';
+import { electionKeyOf } from '../model/endpoint.js';
 import type { Clock } from '../ports/clock.js';
 import type { LockPort } from '../ports/coordination.js';
 import type { ProbePort } from '../ports/health.js';
@@ -19,6 +21,7 @@ import { pacedLocks } from './paced-locks.js';
 
 export interface VipActorDeps {
   hostname: string;
+  announceRequests?: AnnounceRequests;
   hostLease: HostLease;
   locks: LockPort;
   liveness: LivenessStorePort;
@@ -87,6 +90,12 @@ export function provideVipMachine(deps: VipActorDeps) {
         retryMs: RETRY_MS,
         conflictHoldoffMs: 10_000,
         leaseInForce: () => deps.hostLease.inForceNow,
+        ...(deps.announceRequests
+          ? {
+              onAnnounceRequest: (ip: string, listener: (from: string) => void) =>
+                (deps.announceRequests as AnnounceRequests).on(electionKeyOf(ip), listener),
+            }
+          : {}),
         onAnnounced: (ip: string) => {
           spokeLast.set(ip, true);
           observer?.announced?.(ip);
@@ -101,6 +110,9 @@ export function provideVipMachine(deps: VipActorDeps) {
         announcer: deps.announcer,
         spokeLast: (ip) => spokeLast.get(ip) === true,
         awaitHolderMs: s.leaseTtlSeconds * 1000,
+        ...(deps.announceRequests
+          ? { askHolder: (ip: string) => deps.announceRequests?.ask(electionKeyOf(ip)) }
+          : {}),
         clock,
         logger,
         retryMs: RETRY_MS,

@@ -15,6 +15,9 @@ export const keys = {
   /** Election keys of the endpoints this host's endpoints file applied (and so owns). */
   declared: (hostname: string) => `${ROOT}/declared/${hostname}`,
   auditOf: (electionKey: string) => `${ROOT}/audit/${electionKey}`,
+  /** A host asking the holder of a VIP to announce it (see `AnnounceRequests`), bound to its lease. */
+  announcePrefix: `${ROOT}/announce/`,
+  announceRequest: (electionKey: string) => `${ROOT}/announce/${electionKey}`,
   /** Host liveness: each host's probe address, the suspicions about it and its refutation. */
   livenessPrefix: `${ROOT}/liveness/`,
   probeAddress: (hostname: string) => `${ROOT}/liveness/${hostname}/probe`,

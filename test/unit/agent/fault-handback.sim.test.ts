@@ -104,4 +104,25 @@ describe('a partitioned standby rejoining while bound by the fault policy', () =
     expect(neighbour.mac).toBe(holder.announcer.mac);
     expect(dangling).toEqual([]);
   });
+
+  it('cut off long enough that neither heard the other: the holder announces at its request, then it unbinds', async () => {
+    const { sim, holder, other: cutOff, neighbour, step, dangling } = await holderAndStandby();
+    cutOff.online = false;
+    cutOff.announcer.muted = true;
+    cutOff.announcer.deaf = true;
+    await step(6000);
+    expect(cutOff.addresses.bound.has(IP)).toBe(true);
+    // Back on the segment after its announcement burst, and on etcd: it learns who holds the lock
+    // but spoke last as far as it knows, so it keeps the VIP until the holder announces it.
+    cutOff.announcer.muted = false;
+    cutOff.announcer.deaf = false;
+    cutOff.online = true;
+    const back = sim.clock.now();
+    while (cutOff.addresses.bound.has(IP)) await step(50);
+    // Asked through etcd, the holder announced at once: no wait of a lease TTL.
+    expect(sim.clock.now() - back).toBeLessThan(2000);
+    expect(sim.holders(IP)).toEqual([holder.name]);
+    expect(neighbour.mac).toBe(holder.announcer.mac);
+    expect(dangling).toEqual([]);
+  });
 });
