@@ -2,7 +2,7 @@
 _link_client() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   local global='-v --version --host -u --user -p --password --json --timeout -h --help'
-  local valued=' --host -u --user -p --password --timeout --state --holder --ip --limit --cursor --endpoint-id --plugin --health-check-interval --fault-policy --health-check -f --file '
+  local valued=' --host -u --user -p --password --timeout --state --holder --ip --limit --cursor --endpoint-id --plugin --health-check-interval --fault-policy --health-check --hostname --since -f --file '
   local command="" i word
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
@@ -14,7 +14,7 @@ _link_client() {
   esac
   if [[ $valued == *" $prev "* ]]; then return; fi
   if [[ -z $command ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "$global list bulk show get hosts create add destroy delete failover set-health-checks apply version" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "$global list bulk show get hosts create add destroy delete failover set-health-checks history apply version" -- "$cur")
     return
   fi
   local flags=""
@@ -27,12 +27,13 @@ _link_client() {
     destroy|delete) flags='--endpoint-id' ;;
     failover) flags='--endpoint-id' ;;
     set-health-checks) flags='--endpoint-id --health-check' ;;
+    history) flags='--hostname --since --limit' ;;
     apply) flags='-f --file --dry-run --prune' ;;
     version) flags='' ;;
   esac
   if [[ $cur == -* ]]; then
     mapfile -t COMPREPLY < <(compgen -W "$flags $global" -- "$cur")
-  elif [[ ' show get hosts destroy delete failover set-health-checks ' == *" $command "* ]]; then
+  elif [[ ' show get hosts destroy delete failover set-health-checks history ' == *" $command "* ]]; then
     # The ids of the agent the line talks to (--host, -u, -p as typed; LINK_* otherwise).
     local args=() j
     for ((j = 1; j < COMP_CWORD; j++)); do

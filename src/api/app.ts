@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { AgentService } from '../agent/agent-service.js';
 import type { DeclaredEndpoints } from '../declarative/declared-endpoints.js';
+import type { HistoryRecorder } from '../history/history-recorder.js';
 import type { FaultPolicy } from '../model/endpoint.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import { applyRoutes } from './apply.routes.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   /** Applied when a `POST /endpoints` body has no `fault_policy`. */
   defaultFaultPolicy?: FaultPolicy;
   logger?: Logger;
+  /** The durable, cluster-wide history behind `GET /history`; this host's recent transitions without it. */
+  history?: Pick<HistoryRecorder, 'query'>;
   /** `POST /endpoints/apply` (declarative endpoints); the route is absent without it. */
   declared?: Pick<DeclaredEndpoints, 'apply'>;
   /** Event stream tuning, for tests. */
@@ -102,7 +105,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/endpoints', endpointRoutes({ agent, defaultFaultPolicy }));
   app.route('/ips', legacyIpRoutes(agent, defaultFaultPolicy));
   app.route('/events', eventRoutes(agent, deps.events));
-  app.route('/', systemRoutes(agent, metrics.registry));
+  app.route('/', systemRoutes(agent, metrics.registry, deps.history));
   if (deps.ui) {
     app.route('/ui', deps.ui);
     // A trailing slash or the bare root are where people type the live view's address.

@@ -1,10 +1,15 @@
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import type { AgentService } from '../agent/agent-service.js';
-import { endpointId } from './endpoint-id.js';
+import { type HistoryRecorder, matches } from '../history/history-recorder.js';
+import { parseHistoryQuery } from './history-query.js';
 
 /** Version, liveness, metrics and the cluster-wide views: everything that is not an endpoint. */
-export function systemRoutes(agent: AgentService, registry: Registry): Hono {
+export function systemRoutes(
+  agent: AgentService,
+  registry: Registry,
+  history?: Pick<HistoryRecorder, 'query'>,
+): Hono {
   const app = new Hono();
 
   app.get('/version', (c) => c.json({ version: agent.version }));
@@ -30,9 +35,16 @@ export function systemRoutes(agent: AgentService, registry: Registry): Hono {
 
   app.get('/cluster', async (c) => c.json({ cluster: await agent.cluster() }));
 
-  app.get('/history', (c) => {
-    const raw = c.req.query('endpoint');
-    return c.json({ history: agent.history(raw === undefined ? undefined : endpointId(raw)) });
+  // Every host's transitions from etcd's durable history when the agent keeps one (it outlives its
+  // writer); otherwise, or while etcd cannot be read, this host's recent transitions.
+  app.get('/history', async (c) => {
+    const query = parseHistoryQuery(c.req.query());
+    if (history) return c.json(await history.query(query));
+    const local = agent
+      .history(query.endpointId)
+      .filter((r) => matches(r, query))
+      .slice(-query.limit);
+    return c.json({ history: local });
   });
 
   app.get('/machine', (c) => c.json({ machine: agent.machineDefinition() }));

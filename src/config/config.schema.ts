@@ -395,6 +395,21 @@ export const settings = {
       'YAML file of the endpoints this host should have, applied at start and on SIGHUP (see "Declarative endpoints")',
     schema: file(),
   }),
+  historyMaxRecords: setting({
+    flag: '--history-max-records',
+    arg: 'N',
+    default: '10000',
+    description:
+      'transitions kept in etcd for `GET /history`, cluster-wide (the oldest beyond are deleted); 0 keeps none there',
+    schema: count(0),
+  }),
+  historyMaxAgeSeconds: setting({
+    flag: '--history-max-age',
+    arg: 'SECONDS',
+    default: '604800',
+    description: 'age after which a transition leaves the etcd history (default 7 days)',
+    schema: duration({ unit: 's', out: 's', min: 60, integer: true }),
+  }),
   notifyExec: setting({
     flag: '--notify-exec',
     arg: 'FILE',

@@ -13,6 +13,8 @@ import { toAgentSettings } from '../config/to-agent-settings.js';
 import { DeclaredEndpoints } from '../declarative/declared-endpoints.js';
 import { applyEndpointsFile } from '../declarative/endpoints-file.js';
 import { EtcdCoordination } from '../etcd/etcd-coordination.js';
+import { EtcdHistory } from '../etcd/etcd-history.js';
+import { HistoryRecorder, matches } from '../history/history-recorder.js';
 import { readProbeAddress } from '../net/address/probe-address.js';
 import { tcpHostProbe } from '../net/probes/host-probe.js';
 import { NetProbe } from '../net/probes/net-probe.js';
@@ -137,6 +139,8 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     metrics.notifyOutcome,
   );
   if (notifier.enabled) agent.onTransition((record) => notifier.notify(record));
+  const history = durableHistory(config, etcd, agent, logger);
+  if (history) agent.onTransition((record) => history.add(record));
 
   const { createUiRoutes } = await import('../api/ui/ui.routes.js').catch(() => ({
     createUiRoutes: undefined as never,
@@ -149,6 +153,7 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     hosts: apiHosts(config),
     logger,
     declared,
+    ...(history ? { history } : {}),
     ...(config.apiUser && config.apiPassword
       ? { auth: { user: config.apiUser, password: config.apiPassword } }
       : {}),
@@ -195,6 +200,7 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
       hold ? 'stopping, keeping VIPs bound for a restart' : 'stopping, handing VIPs over',
     );
     await agent.shutdown({ hold, deadlineMs: config.handoverTimeoutMs + 3000 });
+    await history?.flush();
     // The STOPPING and STOPPED notices too, each hook within its own time limit.
     await Promise.race([notifier.idle(), new Promise((r) => setTimeout(r, config.notifyTimeoutMs))]);
     await server.close();
@@ -207,4 +213,31 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
   process.on('SIGINT', () => void shutdown('SIGINT'));
   // A restart for an upgrade: keep the VIPs bound and the lease alive whatever --hold-on-stop says.
   process.on('SIGUSR2', () => void shutdown('SIGUSR2', true));
+}
+
+/** The etcd history behind `GET /history`, unless `--history-max-records 0`. */
+function durableHistory(
+  config: LinkConfig,
+  etcd: EtcdCoordination,
+  agent: Agent,
+  logger: Logger,
+): HistoryRecorder | undefined {
+  if (config.historyMaxRecords <= 0) return undefined;
+  const store = new EtcdHistory({
+    client: etcd.client,
+    hostname: config.hostname,
+    callTimeoutMs: config.etcdTimeoutMs,
+    maxRecords: config.historyMaxRecords,
+    maxAgeSeconds: config.historyMaxAgeSeconds,
+  });
+  return new HistoryRecorder({
+    store,
+    clock: systemClock,
+    logger: logger.child({ component: 'history' }),
+    local: (query) =>
+      agent
+        .history(query.endpointId)
+        .filter((record) => matches(record, query))
+        .slice(-query.limit),
+  });
 }

@@ -14,6 +14,8 @@ export const keys = {
   status: (electionKey: string, hostname: string) => `${ROOT}/status/${electionKey}/${hostname}`,
   /** Election keys of the endpoints this host's endpoints file applied (and so owns). */
   declared: (hostname: string) => `${ROOT}/declared/${hostname}`,
+  /** Transitions of every host, by time: `<prefix><epoch ms>/<hostname>/<sequence>`. */
+  historyPrefix: `${ROOT}/history/`,
   auditOf: (electionKey: string) => `${ROOT}/audit/${electionKey}`,
   /** A host asking the holder of a VIP to announce it (see `AnnounceRequests`), bound to its lease. */
   announcePrefix: `${ROOT}/announce/`,

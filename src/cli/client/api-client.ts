@@ -1,3 +1,4 @@
+import type { TransitionRecord } from '../../agent/agent-service.js';
 import type { EndpointJson } from '../../api/endpoint-json.js';
 import type { DeclaredPlan } from '../../declarative/declared-plan.js';
 import type { WireHealthCheck } from '../../model/endpoint-schema.js';
@@ -95,6 +96,16 @@ export class LinkApiClient {
     return this.request<EndpointJson>('PUT', `/endpoints/${encodeURIComponent(id)}`, {
       healthchecks: checks,
     });
+  }
+
+  history(query: Record<string, string | undefined>) {
+    const params = new URLSearchParams(
+      Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ).toString();
+    return this.request<{ history: TransitionRecord[]; source?: string }>(
+      'GET',
+      `/history${params ? `?${params}` : ''}`,
+    );
   }
 
   /** `POST /endpoints/apply`: the endpoints of a file, as the file has them. */

@@ -8,6 +8,7 @@ import { applyFile, FileRefusedError, formatPlan } from './apply-command.js';
 import { parseHost } from './base-url.js';
 import { describeChecks, endpointDetails, endpointsTable } from './format.js';
 import { HEALTH_CHECK_SYNTAX, parseHealthCheckArg } from './health-check-arg.js';
+import { historyTable } from './history-format.js';
 
 export interface ClientIo {
   stdout(text: string): void;
@@ -258,6 +259,24 @@ export function clientProgram(io: ClientIo, env: ClientEnv = {}): Command {
   });
 
   program
+    .command('history')
+    .description("every host's transitions, oldest first, from the cluster's durable history")
+    .argument('[id]', 'only this endpoint')
+    .option('--hostname <name>', 'only transitions on this host (--host names the API)')
+    .option('--since <time>', 'only transitions at or after this ISO time (or epoch ms)')
+    .option('--limit <n>', 'at most this many, the newest', '100')
+    .action(async (id: string | undefined, options: HistoryOptions, command: Command) => {
+      const { client, json } = clientFor(command);
+      const answer = await client.history({
+        endpoint: id,
+        host: options.hostname,
+        since: options.since,
+        limit: options.limit,
+      });
+      print(json ? answer.text : historyTable(answer.body.history, answer.body.source));
+    });
+
+  program
     .command('apply')
     .description('make the endpoints of this agent what a YAML file declares (see the README)')
     .requiredOption('-f, --file <file>', 'endpoints file, e.g. /etc/link/endpoints.yaml')
@@ -296,6 +315,12 @@ interface ListOptions {
   ip?: string;
   limit?: string;
   cursor?: string;
+}
+
+interface HistoryOptions {
+  hostname?: string;
+  since?: string;
+  limit: string;
 }
 
 interface CreateOptions {
