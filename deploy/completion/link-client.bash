@@ -2,7 +2,7 @@
 _link_client() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   local global='-v --version --host -u --user -p --password --json --timeout -h --help'
-  local valued=' --host -u --user -p --password --timeout --state --holder --ip --limit --cursor --endpoint-id --plugin --health-check-interval --fault-policy --health-check --hostname --since -f --file '
+  local valued=' --host -u --user -p --password --timeout --state --holder --ip --limit --cursor --endpoint-id --plugin --health-check-interval --fault-policy --preferred-hosts --health-check --hostname --since -f --file '
   local command="" i word
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
@@ -14,7 +14,7 @@ _link_client() {
   esac
   if [[ $valued == *" $prev "* ]]; then return; fi
   if [[ -z $command ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "$global list bulk show get hosts create add destroy delete failover set-health-checks history apply version" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "$global list bulk show get hosts create add destroy delete failover drain undrain set-health-checks history apply version" -- "$cur")
     return
   fi
   local flags=""
@@ -23,9 +23,11 @@ _link_client() {
     bulk) flags='--dry-run' ;;
     show|get) flags='--endpoint-id' ;;
     hosts) flags='--endpoint-id' ;;
-    create|add) flags='--ip --plugin --health-check-interval --fault-policy --health-check' ;;
+    create|add) flags='--ip --plugin --health-check-interval --fault-policy --preferred-hosts --health-check' ;;
     destroy|delete) flags='--endpoint-id' ;;
     failover) flags='--endpoint-id' ;;
+    drain) flags='--force' ;;
+    undrain) flags='' ;;
     set-health-checks) flags='--endpoint-id --health-check' ;;
     history) flags='--hostname --since --limit' ;;
     apply) flags='-f --file --dry-run --prune' ;;

@@ -13,6 +13,8 @@ export interface ElectionDeps {
   hostLease: HostLease;
   locks: LockPort;
   watcher: LockWatcher;
+  /** The agent's watch on `/link/claims/`: who claims each VIP back (preferred hosts, spread). */
+  claims: LockWatcher;
   clock: Clock;
   logger: Logger;
   /** Wait before retrying a failed campaign. */
@@ -30,11 +32,14 @@ export interface ElectionDeps {
 /**
  * Campaigns for one VIP's lock with a create-if-absent transaction bound to the host lease, then
  * follows the lock through the shared watch: a delete makes us contend at once, a put tells us who
- * holds it. Reports `elected`, `demoted`, `fault` and `lease.expiring` to the VIP statechart.
+ * holds it. Reports `elected`, `demoted`, `fault` and `lease.expiring` to the VIP statechart, and
+ * `claim` when another host claims the VIP back. While another host claims it, a free lock is
+ * left to that host for `yieldMs` before this one campaigns, so the VIP moves once, to the claimant.
  */
 export function createElectionActor(deps: ElectionDeps) {
   return fromCallback<ElectionCommand, ElectionInput>(({ input, sendBack, receive }) => {
     const key = keys.lock(input.electionKey);
+    const claimKey = keys.claim(input.electionKey);
     const log = lazyChild(deps.logger, { electionKey: input.electionKey });
     const send = (event: VipEvent) => {
       if (!stopped) sendBack(event);
@@ -48,6 +53,10 @@ export function createElectionActor(deps: ElectionDeps) {
     let unsettled = false;
     let yieldUntil = 0;
     let retryTimer: unknown;
+    // Another host's claim on this VIP; read once on the first win, then followed by the watch.
+    let claimant: string | undefined;
+    let claimKnown = false;
+    let holding = false;
 
     const ours = (lock: LockState) => lock.leaseId === deps.hostLease.inForce?.leaseId;
 
@@ -68,7 +77,13 @@ export function createElectionActor(deps: ElectionDeps) {
           reannounce: unsettled,
           ...(holdOffMs > 0 ? { holdOffMs } : {}),
         });
+        if (!holding) {
+          holding = true;
+          if (claimant !== undefined) send({ type: 'preferred.claim', claimant });
+          else if (!claimKnown) void readClaim();
+        }
       } else {
+        holding = false;
         // After a fault we may have bound the VIP too (activate policy): the holder re-announces only
         // once it sees etcd again, maybe later. After a yield the successor is still binding.
         send({
@@ -121,12 +136,35 @@ export function createElectionActor(deps: ElectionDeps) {
       }
     };
 
+    const noteClaim = (lock: LockState | undefined) => {
+      claimKnown = true;
+      const next = lock && lock.holder !== deps.hostname ? lock.holder : undefined;
+      if (next === claimant) return;
+      claimant = next;
+      send({ type: 'preferred.claim', claimant });
+    };
+
+    const readClaim = async () => {
+      try {
+        const lock = await deps.locks.read(claimKey);
+        if (!claimKnown) noteClaim(lock);
+      } catch (error) {
+        log.debug({ err: error }, 'could not read the claim; the watch reports the next one');
+      }
+    };
+
     const offLock = deps.watcher.on(key, (lock) => {
       // Our own fresh win of a `release` VIP is reported by the campaign, after its hold-off.
       const freshWin = lock && ours(lock) && lock.revision !== wonRevision && input.waitsOutEndedClaims;
       if (lock && !freshWin) report(lock);
-      else void campaign();
+      else {
+        // Leave a free lock to the claimant for a while; campaign after it if nobody took it.
+        if (!lock && claimant !== undefined)
+          yieldUntil = Math.max(yieldUntil, deps.clock.now() + deps.yieldMs);
+        void campaign();
+      }
     });
+    const offClaim = deps.claims.on(claimKey, noteClaim);
     const offResync = deps.watcher.onResync(() => void campaign());
     const offLease = deps.hostLease.subscribe((event) => {
       switch (event.type) {
@@ -170,6 +208,7 @@ export function createElectionActor(deps: ElectionDeps) {
       stopped = true;
       deps.clock.clearTimeout(retryTimer);
       offLock();
+      offClaim();
       offResync();
       offLease();
     };

@@ -14,6 +14,8 @@ export interface EndpointView {
   plugin: 'arp';
   election_key: string;
   fault_policy: FaultPolicy;
+  /** Hosts that should hold this VIP, most preferred first (empty: no preference). */
+  preferred_hosts: string[];
   /** Hostname holding the lock, as last seen; null when unknown (etcd unreachable, or no holder). */
   holder: string | null;
   /** Create revision of the lock key: a fencing token for the current holder. */
@@ -30,6 +32,13 @@ export interface NewEndpoint {
   checks: HealthCheck[];
   healthcheckInterval: number;
   faultPolicy: FaultPolicy;
+  preferredHosts?: string[];
+}
+
+/** What a drain did: the VIPs this host held and who holds them now. */
+export interface DrainReport {
+  drained: true;
+  handed_over: { id: string; ip: string; holder: string | null }[];
 }
 
 /** One transition of one VIP, kept for the audit trail and streamed to the live view. */
@@ -112,6 +121,16 @@ export interface AgentService {
   /** Every host's published status for every VIP this host knows. */
   cluster(): Promise<PeerStatus[]>;
   lease(): LeaseView;
+  /** This host is drained for maintenance. */
+  readonly drained: boolean;
+  /**
+   * Hands every held VIP over and keeps the host out of elections until `undrain`, across restarts.
+   * Throws DrainRefusedError when a held VIP has no other host to go to, unless `force`.
+   */
+  drain(options: { force: boolean; caller?: Caller }): Promise<DrainReport>;
+  undrain(caller?: Caller): Promise<void>;
+  /** Hosts drained for maintenance, cluster-wide. */
+  drainedHosts(): Promise<string[]>;
   /** The statechart definition, `machine.toJSON()`, for the live view. */
   machineDefinition(): unknown;
 }

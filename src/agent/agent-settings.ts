@@ -30,6 +30,10 @@ export interface AgentSettings {
   confirmWindowMs: number;
   secondObserverTimeoutMs: number;
   suspicionBackoffMs: number;
+  /** How long a preferred standby stays healthy before it claims its VIP back. */
+  preemptDelayMs: number;
+  /** Cluster-wide: rank hosts an endpoint does not list by rendezvous hashing, spreading the VIPs. */
+  spread: boolean;
 }
 
 export const defaultSettings: AgentSettings = {
@@ -55,4 +59,6 @@ export const defaultSettings: AgentSettings = {
   confirmWindowMs: 100,
   secondObserverTimeoutMs: 500,
   suspicionBackoffMs: 1000,
+  preemptDelayMs: 30_000,
+  spread: false,
 };

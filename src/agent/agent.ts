@@ -13,6 +13,7 @@ import { parseRecord, toRecord } from '../model/endpoint-record.js';
 import {
   ChangesIncompleteError,
   ChangesRefusedError,
+  DrainRefusedError,
   DuplicateEndpointError,
   EndpointNotFoundError,
   FailoverRefusedError,
@@ -26,11 +27,12 @@ import type { CoordinationPort, KvWrite } from '../ports/coordination.js';
 import type { HealthCheck, ProbePort } from '../ports/health.js';
 import type { HostProbePort } from '../ports/liveness.js';
 import type { Logger } from '../ports/logger.js';
-import type { AddressPort, AnnouncerPort } from '../ports/network.js';
+import type { AddressPort, AnnouncerPort, LinkStatePort } from '../ports/network.js';
 import type { AgentObserver } from './agent-observer.js';
 import type {
   AgentService,
   Caller,
+  DrainReport,
   EndpointView,
   LeaseView,
   NewEndpoint,
@@ -51,6 +53,8 @@ export interface AgentDeps {
   coordination: CoordinationPort;
   address: AddressPort;
   announcer: AnnouncerPort;
+  /** The VIP interface's link; without it the link is taken as always up. */
+  link?: LinkStatePort;
   probe: ProbePort;
   /** Probes peer hosts' kernels for fast failure detection; without it, only lease expiry ends a claim. */
   hostProbe?: HostProbePort;
@@ -87,6 +91,7 @@ export class Agent implements AgentService {
   private readonly standbyFor = new Map<string, string>();
   /** VIPs whose holder's claim was ended early while they stood by: their takeover is an early one. */
   private readonly afterEndedClaim = new Set<string>();
+  private readonly claims: LockWatcher;
   private readonly actor: Actor<typeof agentMachine>;
   private readonly log = new TransitionLog();
   private readonly publisher: StatusPublisher;
@@ -135,6 +140,12 @@ export class Agent implements AgentService {
       clock,
       logger: logger.child({ component: 'announce-requests' }),
     });
+    this.claims = new LockWatcher(
+      coordination.lock,
+      keys.claimPrefix,
+      clock,
+      logger.child({ component: 'claims-watch' }),
+    );
     this.publisher = new StatusPublisher({
       hostname,
       kv: coordination.kv,
@@ -173,7 +184,9 @@ export class Agent implements AgentService {
       liveness: coordination.liveness,
       watcher: this.watcher,
       announceRequests: this.announceRequests,
+      claims: this.claims,
       address: deps.address,
+      link: deps.link ?? alwaysUp,
       announcer: deps.announcer,
       probe: deps.probe,
       clock,
@@ -182,7 +195,7 @@ export class Agent implements AgentService {
       ...(deps.observer ? { observer: deps.observer } : {}),
     });
     this.actor = createActor(agentMachine.provide({ actors: { vip } }), {
-      input: { hostname },
+      input: { hostname, spread: settings.spread },
       clock,
       inspect: (event) => {
         this.observe(event);
@@ -202,6 +215,7 @@ export class Agent implements AgentService {
     this.actor.start();
     await this.watcher.start();
     await this.announceRequests.start();
+    await this.claims.start();
     await this.hostLease.start();
     await this.peerMonitor?.start();
     await this.restore();
@@ -211,6 +225,11 @@ export class Agent implements AgentService {
     const { kv } = this.deps.coordination;
     let stored: Map<string, string>;
     try {
+      // The drained flag first: a VIP restored on a drained host must never enter the election.
+      if ((await kv.get(keys.maintenance(this.hostname))) !== undefined && !this.drained) {
+        this.deps.logger.info({}, 'this host is drained for maintenance: its VIPs stay out of elections');
+        this.actor.send({ type: 'host.drain' });
+      }
       stored = await kv.list(keys.endpointsOf(this.hostname));
     } catch (error) {
       this.deps.logger.warn({ err: error }, 'could not read stored endpoints; retrying in 1 s');
@@ -319,6 +338,7 @@ export class Agent implements AgentService {
         checks: spec.checks,
         healthcheckInterval: spec.healthcheckInterval,
         faultPolicy: spec.faultPolicy,
+        ...(spec.preferredHosts?.length ? { preferredHosts: spec.preferredHosts } : {}),
       };
       await this.deps.coordination.kv.put(
         keys.endpoint(this.hostname, endpoint.id),
@@ -383,6 +403,7 @@ export class Agent implements AgentService {
         checks: spec.checks,
         healthcheckInterval: spec.healthcheckInterval,
         faultPolicy: spec.faultPolicy,
+        ...(spec.preferredHosts?.length ? { preferredHosts: spec.preferredHosts } : {}),
       }),
     );
     const creating = creates.map((e) => electionKeyOf(e.ip));
@@ -525,6 +546,99 @@ export class Agent implements AgentService {
     return [...links.keys()].map((key) => key.slice(keys.linksOf(view.election_key).length)).sort();
   }
 
+  get drained(): boolean {
+    return this.actor.getSnapshot().context.drained;
+  }
+
+  /**
+   * Maintenance: hands every VIP this host holds over make-before-break (the graceful stop's path)
+   * and keeps the host out of elections, across restarts, until `undrain`. Refused when a held VIP
+   * has no other host to go to (linked, not drained, and STANDBY as last published), unless forced.
+   */
+  async drain({ force, caller }: { force: boolean; caller?: Caller }): Promise<DrainReport> {
+    if (this.shuttingDown) throw new ShuttingDownError();
+    const held = this.list().filter((view) => view.status === 'ACTIVATED');
+    if (!force && held.length > 0) {
+      const orphans = await this.withoutSuccessor(held);
+      if (orphans.length > 0)
+        throw new DrainRefusedError(
+          `no other host can take ${orphans.join(', ')}: every other host is absent, drained or not STANDBY ` +
+            '(force it to drain anyway, and these VIPs go unbound)',
+        );
+    }
+    await this.deps.coordination.kv.put(
+      keys.maintenance(this.hostname),
+      JSON.stringify({ hostname: this.hostname, drained_at: new Date(this.deps.clock.now()).toISOString() }),
+    );
+    const refs = Object.values(this.vips());
+    for (const view of this.list()) this.recordApiWrite(view.id, view.ip, 'drain', caller);
+    this.actor.send({ type: 'host.drain' });
+    await Promise.all(refs.map((ref) => this.waitWhile(ref, 'DRAINING')));
+    // Out of the election, the VIPs no longer follow the lock: ask etcd who holds them now.
+    const holders = await Promise.all(
+      held.map((view) =>
+        this.deps.coordination.lock.read(keys.lock(view.election_key)).then(
+          (lock) => lock?.holder ?? null,
+          () => null,
+        ),
+      ),
+    );
+    return {
+      drained: true,
+      handed_over: held.map((view, i) => ({ id: view.id, ip: view.ip, holder: holders[i] ?? null })),
+    };
+  }
+
+  async undrain(caller?: Caller): Promise<void> {
+    if (this.shuttingDown) throw new ShuttingDownError();
+    await this.deps.coordination.kv.delete(keys.maintenance(this.hostname));
+    for (const view of this.list()) this.recordApiWrite(view.id, view.ip, 'undrain', caller);
+    this.actor.send({ type: 'host.undrain' });
+  }
+
+  /** Hosts drained for maintenance, cluster-wide. */
+  async drainedHosts(): Promise<string[]> {
+    const flags = await this.deps.coordination.kv.list(keys.maintenancePrefix);
+    return [...flags.keys()].map((key) => key.slice(keys.maintenancePrefix.length)).sort();
+  }
+
+  /** The IPs among `held` that no other host could take now. */
+  private async withoutSuccessor(held: EndpointView[]): Promise<string[]> {
+    const [drained, statuses] = await Promise.all([this.drainedHosts(), this.publisher.readAll()]);
+    const orphans: string[] = [];
+    for (const view of held) {
+      const linked = await this.hosts(view.id);
+      const ok = linked.some((host) => {
+        if (host === this.hostname || drained.includes(host)) return false;
+        const published = statuses.find((s) => s.electionKey === view.election_key && s.hostname === host);
+        return published === undefined ? !this.deps.settings.publishStatus : published.status === 'STANDBY';
+      });
+      if (!ok) orphans.push(view.ip);
+    }
+    return orphans;
+  }
+
+  /** Resolves once `ref` leaves `status`, bounded by the handover timeout. */
+  private waitWhile(ref: VipRef, status: string): Promise<void> {
+    const { clock } = this.deps;
+    return new Promise<void>((resolve) => {
+      const timer = clock.setTimeout(() => finish(), this.deps.settings.handoverTimeoutMs + 1000);
+      const sub = ref.subscribe({
+        next: (snapshot) => {
+          if (statusOf(snapshot) !== status) finish();
+        },
+        complete: () => finish(),
+        error: () => finish(),
+      });
+      const finish = () => {
+        clock.clearTimeout(timer);
+        sub.unsubscribe();
+        resolve();
+      };
+      if (statusOf(ref.getSnapshot()) !== status) finish();
+    });
+  }
+
   history(id?: string): TransitionRecord[] {
     return this.log.list(id);
   }
@@ -572,6 +686,7 @@ export class Agent implements AgentService {
     await this.hostLease.stop({ revoke: !hold });
     await this.watcher.stop();
     await this.announceRequests.stop();
+    await this.claims.stop();
     this.actor.stop();
   }
 
@@ -674,13 +789,15 @@ export class Agent implements AgentService {
   }
 }
 
-type ApiWrite = 'create' | 'update' | 'delete' | 'failover';
+type ApiWrite = 'create' | 'update' | 'delete' | 'failover' | 'drain' | 'undrain';
 
 const API_WRITE_WORDS: Record<ApiWrite, string> = {
   create: 'created',
   update: 'health checks changed',
   delete: 'deleted',
   failover: 'failover asked',
+  drain: 'host drained',
+  undrain: 'host undrained',
 };
 
 /** VIPs started per supervisor event; a macrotask runs between two such slices. */
@@ -697,6 +814,13 @@ function recordWrite(hostname: string, endpoint: Endpoint): KvWrite {
     value: JSON.stringify(toRecord(endpoint)),
   };
 }
+
+const alwaysUp: LinkStatePort = {
+  watch: (listener) => {
+    listener({ up: true, detail: 'link not watched' });
+    return () => {};
+  },
+};
 
 function waitForDone(ref: VipRef): Promise<void> {
   return new Promise((resolve) => {

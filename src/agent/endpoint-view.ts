@@ -36,6 +36,7 @@ export function toEndpointView(endpoint: Endpoint, facts: EndpointFacts): Endpoi
     plugin: 'arp',
     election_key: electionKeyOf(endpoint.ip),
     fault_policy: endpoint.faultPolicy,
+    preferred_hosts: endpoint.preferredHosts ?? [],
     holder: facts.holder,
     fencing_token: facts.fencingToken,
     lease_deadline: facts.leaseDeadline,

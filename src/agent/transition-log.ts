@@ -47,6 +47,18 @@ export function causeOf(event: { type: string } & Partial<Record<string, unknown
       return e.mode === 'hold' ? 'stopped, keeping the VIP for a restart' : 'stopped, handing the VIP over';
     case 'failover':
       return 'operator failover';
+    case 'drain':
+      return 'host drained for maintenance';
+    case 'undrain':
+      return 'host back from maintenance';
+    case 'link.down':
+      return e.detail;
+    case 'link.up':
+      return 'interface link back';
+    case 'preferred.claim':
+      return e.claimant === undefined
+        ? 'claim withdrawn'
+        : `${e.claimant} claims the VIP back (preferred host)`;
     case 'lease.expiring':
       return `host lease expires at ${new Date(e.deadline).toISOString()} (fault policy release)`;
     default:

@@ -1,9 +1,11 @@
 import type { AnnounceRequests } from '../actors/announce-requests.js';
+import { createClaimActor } from '../actors/claim.actor.js';
 import { createElectionActor } from '../actors/election.actor.js';
 import { endedClaimHoldOff } from '../actors/ended-claims.js';
 import { createHealthActor } from '../actors/health.actor.js';
 import { createHolderActor } from '../actors/holder.actor.js';
 import type { HostLease } from '../actors/host-lease.js';
+import { createLinkActor } from '../actors/link.actor.js';
 import type { LockWatcher } from '../actors/lock-watcher.js';
 import { createHandoverActor, createReleaseLockActor } from '../actors/release.actors.js';
 import { createUnbinderActor } from '../actors/unbinder.actor.js';
@@ -14,7 +16,7 @@ import type { LockPort } from '../ports/coordination.js';
 import type { ProbePort } from '../ports/health.js';
 import type { LivenessStorePort } from '../ports/liveness.js';
 import type { Logger } from '../ports/logger.js';
-import type { AddressPort, AnnouncerPort } from '../ports/network.js';
+import type { AddressPort, AnnouncerPort, LinkStatePort } from '../ports/network.js';
 import type { AgentObserver } from './agent-observer.js';
 import type { AgentSettings } from './agent-settings.js';
 import { pacedLocks } from './paced-locks.js';
@@ -26,7 +28,10 @@ export interface VipActorDeps {
   locks: LockPort;
   liveness: LivenessStorePort;
   watcher: LockWatcher;
+  /** The agent's watch on `/link/claims/`. */
+  claims: LockWatcher;
   address: AddressPort;
+  link: LinkStatePort;
   announcer: AnnouncerPort;
   probe: ProbePort;
   clock: Clock;
@@ -62,6 +67,7 @@ export function provideVipMachine(deps: VipActorDeps) {
         hostLease: deps.hostLease,
         locks,
         watcher: deps.watcher,
+        claims: deps.claims,
         clock,
         logger,
         retryMs: RETRY_MS,
@@ -119,6 +125,17 @@ export function provideVipMachine(deps: VipActorDeps) {
       }),
       releaseLock: createReleaseLockActor(release),
       handover: createHandoverActor(release),
+      linkState: createLinkActor(deps.link),
+      preferredClaim: createClaimActor({
+        hostname: deps.hostname,
+        hostLease: deps.hostLease,
+        locks: deps.locks,
+        claims: deps.claims,
+        clock,
+        logger,
+        retryMs: RETRY_MS,
+      }),
     },
+    delays: { preemptDelay: s.preemptDelayMs },
   });
 }

@@ -13,6 +13,7 @@ import { crossSiteGuard } from './cross-site-guard.js';
 import { endpointRoutes } from './endpoints.routes.js';
 import { createErrorHandler, notFound } from './error-handler.js';
 import { type EventRoutesOptions, eventRoutes } from './events.routes.js';
+import { hostRoutes } from './host.routes.js';
 import { hostGuard, LOCAL_HOSTS } from './host-guard.js';
 import { legacyIpRoutes } from './ips.routes.js';
 import { createMetrics, type LinkMetrics } from './metrics.js';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/endpoints', endpointRoutes({ agent, defaultFaultPolicy }));
   app.route('/ips', legacyIpRoutes(agent, defaultFaultPolicy));
   app.route('/events', eventRoutes(agent, deps.events));
+  app.route('/host', hostRoutes(agent));
   app.route('/', systemRoutes(agent, metrics.registry, deps.history));
   if (deps.ui) {
     app.route('/ui', deps.ui);

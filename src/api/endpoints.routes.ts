@@ -69,6 +69,7 @@ export function endpointRoutes({ agent, defaultFaultPolicy }: EndpointRoutesDeps
         checks: body.checks,
         healthcheckInterval: body.healthcheck_interval,
         faultPolicy: body.fault_policy ?? defaultFaultPolicy,
+        preferredHosts: body.preferred_hosts,
       },
       callerOf(c),
     );
@@ -124,6 +125,7 @@ async function readChanges(
           checks: body.checks,
           healthcheckInterval: body.healthcheck_interval,
           faultPolicy: body.fault_policy ?? defaultFaultPolicy,
+          preferredHosts: body.preferred_hosts,
         });
       } else if (list === 'update') {
         changes.update.push(parsed.data as EndpointUpdate);

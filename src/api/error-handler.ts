@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
   ChangesIncompleteError,
   ChangesRefusedError,
+  DrainRefusedError,
   DuplicateEndpointError,
   EndpointNotFoundError,
   FailoverRefusedError,
@@ -20,7 +21,7 @@ import { BadRequestError, ValidationError } from './http-errors.js';
  *   current state, and it succeeds once an endpoint is deleted. 422 stays reserved for bodies
  *   that name a wrong field.
  * - A refused failover is 409 for the same reason: this host does not hold the VIP, or no
- *   other host could take it.
+ *   other host could take it; a refused drain likewise.
  */
 function statusOf(error: unknown): ContentfulStatusCode | undefined {
   if (error instanceof BadRequestError) return 400;
@@ -28,6 +29,7 @@ function statusOf(error: unknown): ContentfulStatusCode | undefined {
   if (error instanceof DuplicateEndpointError) return 409;
   if (error instanceof TooManyEndpointsError) return 409;
   if (error instanceof FailoverRefusedError) return 409;
+  if (error instanceof DrainRefusedError) return 409;
   if (error instanceof ShuttingDownError) return 503;
   if (error instanceof ChangesIncompleteError) return 503;
   return undefined;

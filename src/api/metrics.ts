@@ -177,6 +177,14 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
     },
   });
   new Gauge({
+    name: 'link_host_drained',
+    help: '1 while this host is drained for maintenance (out of every election), else 0',
+    registers,
+    collect() {
+      this.set(agent?.drained ? 1 : 0);
+    },
+  });
+  new Gauge({
     name: 'link_etcd_reachable',
     help: '1 when the last etcd call succeeded, else 0',
     registers,

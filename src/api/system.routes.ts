@@ -25,6 +25,7 @@ export function systemRoutes(
       etcd_reachable: lease.etcdReachable,
       lease_deadline: lease.deadline,
       endpoints: agent.list().length,
+      drained: agent.drained,
     });
   });
 
@@ -33,7 +34,10 @@ export function systemRoutes(
     return c.body(text, 200, { 'Content-Type': registry.contentType });
   });
 
-  app.get('/cluster', async (c) => c.json({ cluster: await agent.cluster() }));
+  app.get('/cluster', async (c) => {
+    const [cluster, drained] = await Promise.all([agent.cluster(), agent.drainedHosts()]);
+    return c.json({ cluster, drained_hosts: drained });
+  });
 
   // Every host's transitions from etcd's durable history when the agent keeps one (it outlives its
   // writer); otherwise, or while etcd cannot be read, this host's recent transitions.

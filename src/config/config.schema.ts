@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { FAULT_POLICIES } from '../model/endpoint.js';
+import { HOSTNAME_RULE, isHostname } from '../model/hostname.js';
 import {
   boolean,
   choice,
@@ -42,8 +43,6 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-// Letters, digits, '.', '-', '_': it becomes part of etcd keys, so never a '/'.
-const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/;
 // Linux interface names: at most 15 bytes, no '/', ':' or whitespace.
 const INTERFACE = /^(?!\.{1,2}$)[A-Za-z0-9_.@-]{1,15}$/;
 
@@ -116,9 +115,7 @@ export const settings = {
     arg: 'NAME',
     defaultDoc: 'the OS hostname',
     description: "this host's name in etcd keys and lock values",
-    schema: required('must be letters, digits, ".", "-" or "_" (no "/"), at most 253 long', (raw) =>
-      HOSTNAME.test(raw) ? raw : undefined,
-    ),
+    schema: required(HOSTNAME_RULE, (raw) => (isHostname(raw) ? raw : undefined)),
   }),
   listen: setting({
     flag: '--listen',
@@ -275,6 +272,30 @@ export const settings = {
     default: '2000',
     description: 'how long a VIP given up (stop, delete, failover) stays bound waiting for a successor',
     schema: duration({ unit: 'ms', out: 'ms', min: 0 }),
+  }),
+  preemptDelayMs: setting({
+    flag: '--preempt-delay',
+    arg: 'SECONDS',
+    default: '30',
+    description:
+      "how long a preferred host (an endpoint's `preferred_hosts`, or `--placement spread`) stays healthy before it takes its VIP back (keepalived's `preempt_delay`)",
+    schema: duration({ unit: 's', out: 'ms', min: 0 }),
+  }),
+  placement: setting({
+    flag: '--placement',
+    arg: 'MODE',
+    default: 'preferred',
+    description:
+      '`preferred`: only `preferred_hosts` move VIPs; `spread`: other hosts rank by rendezvous hashing, spreading VIPs evenly over healthy hosts (set the same on every host)',
+    schema: choice(['preferred', 'spread'] as const),
+  }),
+  linkPollMs: setting({
+    flag: '--link-poll-interval',
+    arg: 'MS',
+    default: '500',
+    description:
+      "time between reads of the VIP interface's link; a holder whose link goes down hands its VIPs over",
+    schema: duration({ unit: 'ms', out: 'ms', min: 0, exclusive: true }),
   }),
   expiryMarginMs: setting({
     flag: '--expiry-margin',

@@ -27,5 +27,7 @@ export function toAgentSettings(config: LinkConfig): AgentSettings {
     confirmWindowMs: config.confirmWindowMs,
     secondObserverTimeoutMs: config.secondObserverTimeoutMs,
     suspicionBackoffMs: config.suspicionBackoffMs,
+    preemptDelayMs: config.preemptDelayMs,
+    spread: config.placement === 'spread',
   };
 }

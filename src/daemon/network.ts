@@ -1,17 +1,21 @@
 import { readInterfaceInfo } from '../net/address/interface-info.js';
 import { IpRouteAddressPort } from '../net/address/ip-address.js';
+import { LinkMonitor } from '../net/address/link-monitor.js';
 import { CapAnnouncer } from '../net/frames/arp-announcer.js';
+import { systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { AddressPort, AnnouncerPort } from '../ports/network.js';
+import type { AddressPort, AnnouncerPort, LinkStatePort } from '../ports/network.js';
 
 export interface HostNetwork {
   address: AddressPort;
   announcer: AnnouncerPort;
+  /** The interface's link, watched once for every VIP on it. */
+  link?: LinkStatePort;
   close(): Promise<void>;
 }
 
 /** The real network: iproute2 on `iface`, raw frames through libpcap. Refuses an interface without a MAC. */
-export async function realNetwork(iface: string, logger: Logger): Promise<HostNetwork> {
+export async function realNetwork(iface: string, logger: Logger, linkPollMs: number): Promise<HostNetwork> {
   const info = await readInterfaceInfo(iface);
   logger.info({ iface, mac: info.mac, up: info.up }, 'binding VIPs on this interface');
   const announcer = new CapAnnouncer({ iface, logger });
@@ -22,7 +26,17 @@ export async function realNetwork(iface: string, logger: Logger): Promise<HostNe
       'cannot open the interface for announcements yet; retrying on the first one',
     );
   });
-  return { address: new IpRouteAddressPort(iface), announcer, close: async () => announcer.close() };
+  const link = new LinkMonitor({ iface, pollMs: linkPollMs, clock: systemClock, logger });
+  await link.start();
+  return {
+    address: new IpRouteAddressPort(iface),
+    announcer,
+    link,
+    close: async () => {
+      link.stop();
+      await announcer.close();
+    },
+  };
 }
 
 /**

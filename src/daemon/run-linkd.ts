@@ -62,7 +62,9 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
 
   let network: HostNetwork;
   try {
-    network = config.dryRun ? dryRunNetwork(logger) : await realNetwork(config.interface, logger);
+    network = config.dryRun
+      ? dryRunNetwork(logger)
+      : await realNetwork(config.interface, logger, config.linkPollMs);
   } catch (error) {
     logger.error({ err: error }, `cannot use interface ${config.interface} (--interface / LINK_INTERFACE)`);
     process.exit(1);
@@ -99,6 +101,7 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     coordination: etcd,
     address: network.address,
     announcer: network.announcer,
+    ...(network.link ? { link: network.link } : {}),
     probe: new NetProbe(),
     clock: systemClock,
     logger,

@@ -7,11 +7,16 @@ export type AgentEvent =
   | { type: 'endpoints.add'; endpoints: Endpoint[] }
   /** Stops one VIP through its statechart; it leaves the context once it reaches STOPPED. */
   | { type: 'endpoint.remove'; id: string }
-  | { type: 'shutdown'; mode: 'release' | 'hold' };
+  | { type: 'shutdown'; mode: 'release' | 'hold' }
+  /** Maintenance: every VIP hands over and stays out of elections; new ones start drained. */
+  | { type: 'host.drain' }
+  | { type: 'host.undrain' };
 
 export interface AgentContext {
   hostname: string;
   vips: Record<string, ActorRefFrom<typeof vipMachine>>;
+  drained: boolean;
+  spread: boolean;
 }
 
 /**
@@ -22,7 +27,7 @@ export const agentMachine = setup({
   types: {
     context: {} as AgentContext,
     events: {} as AgentEvent | DoneActorEvent<{ id: string }>,
-    input: {} as { hostname: string },
+    input: {} as { hostname: string; drained?: boolean; spread?: boolean },
   },
   actors: { vip: vipMachine },
   guards: {
@@ -30,7 +35,12 @@ export const agentMachine = setup({
   },
 }).createMachine({
   id: 'agent',
-  context: ({ input }) => ({ hostname: input.hostname, vips: {} }),
+  context: ({ input }) => ({
+    hostname: input.hostname,
+    vips: {},
+    drained: input.drained === true,
+    spread: input.spread === true,
+  }),
   initial: 'running',
   on: {
     'xstate.done.actor.*': {
@@ -53,7 +63,12 @@ export const agentMachine = setup({
               for (const endpoint of event.endpoints) {
                 vips[endpoint.id] = spawn('vip', {
                   id: endpoint.id,
-                  input: { endpoint, hostname: context.hostname },
+                  input: {
+                    endpoint,
+                    hostname: context.hostname,
+                    drained: context.drained,
+                    spread: context.spread,
+                  },
                 });
               }
               return vips;
@@ -64,6 +79,18 @@ export const agentMachine = setup({
           actions: enqueueActions(({ context, event, enqueue }) => {
             const vip = context.vips[event.id];
             if (vip) enqueue.sendTo(vip, { type: 'stop', mode: 'release' });
+          }),
+        },
+        'host.drain': {
+          actions: enqueueActions(({ context, enqueue }) => {
+            enqueue.assign({ drained: true });
+            for (const vip of Object.values(context.vips)) enqueue.sendTo(vip, { type: 'drain' });
+          }),
+        },
+        'host.undrain': {
+          actions: enqueueActions(({ context, enqueue }) => {
+            enqueue.assign({ drained: false });
+            for (const vip of Object.values(context.vips)) enqueue.sendTo(vip, { type: 'undrain' });
           }),
         },
         shutdown: {

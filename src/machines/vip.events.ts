@@ -34,6 +34,17 @@ export type VipEvent =
   /** The host lease is about to pass its local deadline without a renewal. */
   | { type: 'lease.expiring'; deadline: number }
   | { type: 'checks.update'; checks: HealthCheck[]; intervalMs: number }
+  /** Operator maintenance of this host: hand the VIP over and stay out of elections until `undrain`. */
+  | { type: 'drain' }
+  | { type: 'undrain' }
+  /** The VIP's interface lost its carrier or vanished, or got it back. */
+  | { type: 'link.down'; detail: string }
+  | { type: 'link.up' }
+  /**
+   * Who claims to take this VIP back (a preferred or better-spread standby), `undefined` once no
+   * other host claims it. The holder hands over when the claimant outranks it.
+   */
+  | { type: 'preferred.claim'; claimant: string | undefined }
   | { type: 'net.bound' }
   | { type: 'net.error'; detail: string }
   | { type: 'arp.conflict'; mac: string }

@@ -1,11 +1,16 @@
-import { assign, fromCallback, fromPromise, sendTo, setup } from 'xstate';
+import { assign, fromCallback, fromPromise, not, sendTo, setup } from 'xstate';
 import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
+import { outranks } from '../model/placement.js';
 import type { HealthCheck } from '../ports/health.js';
 import type { ElectionCommand, HolderCommand, VipEvent } from './vip.events.js';
 
 export interface VipInput {
   endpoint: Endpoint;
   hostname: string;
+  /** The host is drained for maintenance: the VIP starts out of the election. */
+  drained?: boolean;
+  /** Cluster-wide spread placement: hosts not in `preferredHosts` rank by rendezvous hashing. */
+  spread?: boolean;
 }
 
 export interface HealthSnapshot {
@@ -29,6 +34,12 @@ export interface VipContext {
   awaitHolder: boolean;
   /** Elected after a claim ended early (`release` VIPs): wait this long before binding. */
   holdOffMs: number;
+  drained: boolean;
+  spread: boolean;
+  /** The interface's link as last reported; a VIP without link goes FAILING like a failed check. */
+  link: { up: boolean; detail: string };
+  /** Another host claiming this VIP back, if any. */
+  claimant: string | undefined;
 }
 
 export interface LockKeyInput {
@@ -56,6 +67,9 @@ export interface HolderInput extends AddressInput {
 export interface UnbindInput extends AddressInput {
   /** Keep the address until another station announces it (bounded), if neighbours may point here. */
   awaitHolder: boolean;
+}
+export interface LinkInput {
+  ip: string;
 }
 export interface HandoverInput {
   electionKey: string;
@@ -86,18 +100,43 @@ export const vipMachine = setup({
     unbinder: fromCallback<VipEvent, UnbindInput>(() => {}),
     /** Deletes our lock key so another host takes over at once. */
     releaseLock: fromPromise<void, LockKeyInput>(async () => {}),
-    /** On stop: release the lock, wait for a new holder (bounded), then unbind, unless holding. */
+    /** On stop and drain: release the lock, wait for a new holder (bounded), then unbind, unless holding. */
     handover: fromPromise<void, HandoverInput>(async () => {}),
+    /** Follows the VIP interface's link (one watcher per interface); reports link.down and link.up. */
+    linkState: fromCallback<VipEvent, LinkInput>(() => {}),
+    /** Claims the VIP back from a less preferred holder while this host is preferred and stable. */
+    preferredClaim: fromCallback<VipEvent, LockKeyInput>(() => {}),
+  },
+  delays: {
+    /**
+     * How long a preferred standby must stay healthy before it claims its VIP back (keepalived's
+     * preempt_delay); a failed health verdict or a lost link (FAILING) starts it over. Set at the
+     * composition root.
+     */
+    preemptDelay: 30_000,
+    /** Until the previous holder's lease, whose claim was ended early, could have expired. */
+    oldLeaseDeadline: ({ context }) => context.holdOffMs,
   },
   guards: {
     faultActivates: ({ context }) => context.endpoint.faultPolicy === 'activate',
     releasesOnLeaseExpiry: ({ context }) => context.endpoint.faultPolicy === 'release',
     asksReannounce: ({ event }) => event.type === 'elected' && event.reannounce === true,
     mustWaitOldLease: ({ event }) => event.type === 'elected' && (event.holdOffMs ?? 0) > 0,
-  },
-  delays: {
-    /** Until the previous holder's lease, whose claim was ended early, could have expired. */
-    oldLeaseDeadline: ({ context }) => context.holdOffMs,
+    isDrained: ({ context }) => context.drained,
+    linkUp: ({ context }) => context.link.up,
+    /** No failed health verdict (none yet counts as healthy, as at start). */
+    checksPass: ({ context }) => context.health?.ok !== false,
+    /** Healthy as far as known: no failed verdict and a link. */
+    healthy: ({ context }) => context.health?.ok !== false && context.link.up,
+    /** This host should hold the VIP rather than the current holder. */
+    outranksHolder: ({ context }) =>
+      context.holder !== undefined &&
+      outranks(placementOf(context), electionKeyOf(context.endpoint.ip), context.hostname, context.holder),
+    /** The claimant should hold the VIP rather than this host. */
+    outranksUs: ({ context, event }) =>
+      event.type === 'preferred.claim' &&
+      event.claimant !== undefined &&
+      outranks(placementOf(context), electionKeyOf(context.endpoint.ip), event.claimant, context.hostname),
   },
   actions: {
     recordLock: assign(({ event }) =>
@@ -135,6 +174,18 @@ export const vipMachine = setup({
     reannounce: sendTo('holder', { type: 'reannounce' } satisfies HolderCommand),
     stopDefending: sendTo('holder', { type: 'yield' } satisfies HolderCommand),
     recordStopMode: assign(({ event }) => (event.type === 'stop' ? { stopMode: event.mode } : {})),
+    forgetLock: assign({ holder: undefined, revision: undefined }),
+    recordDrained: assign(({ event }) => ({ drained: event.type === 'drain' })),
+    recordLink: assign(({ event }) =>
+      event.type === 'link.down'
+        ? { link: { up: false, detail: event.detail } }
+        : event.type === 'link.up'
+          ? { link: { up: true, detail: 'link up' } }
+          : {},
+    ),
+    recordClaim: assign(({ event }) =>
+      event.type === 'preferred.claim' ? { claimant: event.claimant } : {},
+    ),
     recordActorError: assign(({ event }) => ({
       lastNetError: `actor error: ${String((event as { error?: unknown }).error)}`,
     })),
@@ -153,22 +204,39 @@ export const vipMachine = setup({
     stopMode: 'release',
     awaitHolder: false,
     holdOffMs: 0,
+    drained: input.drained === true,
+    spread: input.spread === true,
+    link: { up: true, detail: 'not checked yet' },
+    claimant: undefined,
   }),
   initial: 'running',
   output: ({ context }) => ({ id: context.endpoint.id }),
   states: {
     running: {
-      invoke: {
-        id: 'health',
-        src: 'health',
-        input: ({ context }) => ({
-          electionKey: electionKeyOf(context.endpoint.ip),
-          checks: context.endpoint.checks,
-          intervalSeconds: context.endpoint.healthcheckInterval,
-        }),
-        onError: { actions: 'recordActorError' },
-      },
+      invoke: [
+        {
+          id: 'health',
+          src: 'health',
+          input: ({ context }) => ({
+            electionKey: electionKeyOf(context.endpoint.ip),
+            checks: context.endpoint.checks,
+            intervalSeconds: context.endpoint.healthcheckInterval,
+          }),
+          onError: { actions: 'recordActorError' },
+        },
+        {
+          id: 'linkState',
+          src: 'linkState',
+          input: ({ context }) => ({ ip: context.endpoint.ip }),
+          onError: { actions: 'recordActorError' },
+        },
+      ],
       on: {
+        drain: { target: '.DRAINING', actions: 'recordDrained' },
+        undrain: { actions: 'recordDrained' },
+        'link.down': { actions: 'recordLink' },
+        'link.up': { actions: 'recordLink' },
+        'preferred.claim': { actions: 'recordClaim' },
         stop: { target: 'STOPPING', actions: 'recordStopMode' },
         'checks.update': { actions: ['updateChecks', 'forwardChecks'] },
         health_check_success: { actions: 'recordHealth' },
@@ -178,8 +246,12 @@ export const vipMachine = setup({
         'net.bound': { actions: 'clearNetError' },
         'arp.conflict': { actions: 'countConflict' },
       },
-      initial: 'contending',
+      initial: 'starting',
       states: {
+        /** A VIP created or restored on a drained host never enters the election. */
+        starting: {
+          always: [{ guard: 'isDrained', target: 'DRAINED' }, { target: 'contending' }],
+        },
         contending: {
           invoke: {
             id: 'election',
@@ -192,6 +264,7 @@ export const vipMachine = setup({
           },
           on: {
             health_check_fail: { target: 'FAILING', actions: 'recordHealth' },
+            'link.down': { target: 'FAILING', actions: 'recordLink' },
           },
           initial: 'BOOTING',
           states: {
@@ -228,7 +301,29 @@ export const vipMachine = setup({
               // the lock, and the election below proceeds as for an expired lease.
               initial: 'following',
               states: {
-                following: {},
+                // A preferred host that stays healthy while following the holder claims the VIP back.
+                following: {
+                  initial: 'settling',
+                  states: {
+                    /** Healthy since entering STANDBY; a preferred host waits this out before claiming. */
+                    settling: {
+                      after: { preemptDelay: 'stable' },
+                    },
+                    stable: {
+                      always: { guard: 'outranksHolder', target: 'claiming' },
+                    },
+                    /** Asks the holder to hand over: it yields make-before-break, other standbys let us win. */
+                    claiming: {
+                      invoke: {
+                        id: 'preferredClaim',
+                        src: 'preferredClaim',
+                        input: ({ context }) => ({ electionKey: electionKeyOf(context.endpoint.ip) }),
+                        onError: { actions: 'recordActorError' },
+                      },
+                      always: { guard: not('outranksHolder'), target: 'stable' },
+                    },
+                  },
+                },
                 HOLDER_SUSPECTED: {},
                 HOLDER_CONFIRMED: {},
                 HOLDER_CLAIM_ENDED: {},
@@ -257,6 +352,12 @@ export const vipMachine = setup({
                   { actions: 'recordLock' },
                 ],
                 failover: { actions: ['yieldLock', 'stopDefending'] },
+                // A preferred (or better spread) host is stable and claims the VIP: hand it over the
+                // same make-before-break way as an operator failover.
+                'preferred.claim': [
+                  { guard: 'outranksUs', actions: ['recordClaim', 'yieldLock', 'stopDefending'] },
+                  { actions: 'recordClaim' },
+                ],
                 'lease.expiring': { guard: 'releasesOnLeaseExpiry', target: 'STANDBY' },
               },
             },
@@ -278,8 +379,51 @@ export const vipMachine = setup({
             },
           ],
           on: {
-            health_check_success: { target: 'contending.STANDBY', actions: 'recordHealth' },
+            health_check_success: [
+              { guard: 'linkUp', target: 'contending.STANDBY', actions: 'recordHealth' },
+              { actions: 'recordHealth' },
+            ],
             health_check_fail: { actions: 'recordHealth' },
+            'link.up': [
+              { guard: 'checksPass', target: 'contending.STANDBY', actions: 'recordLink' },
+              { actions: 'recordLink' },
+            ],
+          },
+        },
+        /** Maintenance: the graceful stop's make-before-break handover, without stopping. */
+        DRAINING: {
+          invoke: {
+            id: 'handover',
+            src: 'handover',
+            input: ({ context }) => ({
+              electionKey: electionKeyOf(context.endpoint.ip),
+              ip: context.endpoint.ip,
+              mode: 'release' as const,
+            }),
+            onDone: 'DRAINED',
+            onError: { target: 'DRAINED', actions: 'recordActorError' },
+          },
+          on: {
+            drain: {},
+            undrain: { target: 'contending', actions: 'recordDrained' },
+          },
+        },
+        /** Out of the election until the operator undrains the host; the VIP stays unbound. */
+        DRAINED: {
+          // Out of the election, this host no longer follows the lock: no holder is better than a stale one.
+          entry: 'forgetLock',
+          invoke: {
+            id: 'unbinder',
+            src: 'unbinder',
+            input: ({ context }) => ({ ip: context.endpoint.ip, awaitHolder: false }),
+            onError: { actions: 'recordActorError' },
+          },
+          on: {
+            drain: {},
+            undrain: [
+              { guard: not('healthy'), target: 'FAILING', actions: 'recordDrained' },
+              { target: 'contending', actions: 'recordDrained' },
+            ],
           },
         },
       },
@@ -302,3 +446,7 @@ export const vipMachine = setup({
 });
 
 export type VipMachine = typeof vipMachine;
+
+function placementOf(context: VipContext) {
+  return { preferredHosts: context.endpoint.preferredHosts ?? [], spread: context.spread };
+}

@@ -1,10 +1,19 @@
 import type { SnapshotFrom } from 'xstate';
 import type { VipMachine } from './vip.machine.js';
 
-export const VIP_STATUSES = ['BOOTING', 'STANDBY', 'ACTIVATED', 'FAILING', 'STOPPING', 'STOPPED'] as const;
+export const VIP_STATUSES = [
+  'BOOTING',
+  'STANDBY',
+  'ACTIVATED',
+  'FAILING',
+  'DRAINING',
+  'DRAINED',
+  'STOPPING',
+  'STOPPED',
+] as const;
 export type VipStatus = (typeof VIP_STATUSES)[number];
 
-/** LinK's flat status name for a snapshot of the nested statechart. */
+/** LinK's flat status name for a snapshot of the nested statechart (STANDBY has inner states). */
 export function statusOf(snapshot: SnapshotFrom<VipMachine>): VipStatus {
   for (const status of VIP_STATUSES) {
     if (hasState(snapshot.value, status)) return status;

@@ -7,6 +7,7 @@ import {
   endpointIdSchema,
   faultPolicySchema,
   intervalSchema,
+  preferredHostsSchema,
   storedChecksSchema,
 } from './endpoint-schema.js';
 
@@ -22,6 +23,8 @@ export interface EndpointRecord {
   plugin: 'arp';
   plugin_config: { ip: string };
   fault_policy: FaultPolicy;
+  /** Absent when the endpoint has no preference. */
+  preferred_hosts?: string[];
 }
 
 export function toRecord(endpoint: Endpoint): EndpointRecord {
@@ -33,6 +36,7 @@ export function toRecord(endpoint: Endpoint): EndpointRecord {
     plugin: 'arp',
     plugin_config: { ip: endpoint.ip },
     fault_policy: endpoint.faultPolicy,
+    ...(endpoint.preferredHosts?.length ? { preferred_hosts: endpoint.preferredHosts } : {}),
   };
 }
 
@@ -48,6 +52,7 @@ const recordSchema = z.object(
     healthcheck_interval: intervalSchema.default(0),
     checks: storedChecksSchema.default([]),
     fault_policy: faultPolicySchema.optional(),
+    preferred_hosts: preferredHostsSchema.default([]),
   },
   { error: 'not an object' },
 );
@@ -74,6 +79,7 @@ export function parseRecord(raw: string, defaultPolicy: FaultPolicy): Endpoint {
     checks: record.checks,
     healthcheckInterval: record.healthcheck_interval,
     faultPolicy: record.fault_policy ?? defaultPolicy,
+    ...(record.preferred_hosts.length > 0 ? { preferredHosts: record.preferred_hosts } : {}),
   };
 }
 
@@ -93,5 +99,6 @@ function normalise(data: unknown): unknown {
     checks: record.checks ?? undefined,
     healthcheck_interval: record.healthcheck_interval ?? undefined,
     fault_policy: record.fault_policy ?? undefined,
+    preferred_hosts: record.preferred_hosts ?? undefined,
   };
 }

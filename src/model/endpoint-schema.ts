@@ -3,6 +3,7 @@ import type { HealthCheck } from '../ports/health.js';
 import { parseCidr } from './cidr.js';
 import { describeInput } from './describe-input.js';
 import { FAULT_POLICIES } from './endpoint.js';
+import { HOSTNAME_RULE, isHostname } from './hostname.js';
 
 /**
  * The JSON shapes clients send and receive, LinK v3 compatible. Checks travel as
@@ -132,6 +133,17 @@ export const faultPolicySchema = z.enum(FAULT_POLICIES, {
   error: `must be one of ${FAULT_POLICIES.join(', ')}`,
 });
 
+/** Enough for any real cluster; bounds the work a single request can ask for. */
+export const MAX_PREFERRED_HOSTS = 32;
+
+/** Hostnames, most preferred first, each once. Shared by the API body and the stored record. */
+export const preferredHostsSchema = z
+  .array(z.string({ error: 'must be a host name' }).refine(isHostname, HOSTNAME_RULE), {
+    error: 'must be a list of host names, most preferred first',
+  })
+  .max(MAX_PREFERRED_HOSTS, `at most ${MAX_PREFERRED_HOSTS} preferred hosts`)
+  .refine((hosts) => new Set(hosts).size === hosts.length, 'must name each host once');
+
 /** `POST /endpoints`. `fault_policy` absent means the agent's default. */
 export const createEndpointBodySchema = z.object(
   {
@@ -148,6 +160,7 @@ export const createEndpointBodySchema = z.object(
     checks: checksSchema.default([]),
     healthcheck_interval: intervalSchema.default(0),
     fault_policy: faultPolicySchema.optional(),
+    preferred_hosts: preferredHostsSchema.default([]),
   },
   { error: 'body must be a JSON object' },
 );

@@ -18,6 +18,11 @@ export interface Endpoint {
   /** Seconds between health checks; 0 means the agent's default. */
   healthcheckInterval: number;
   faultPolicy: FaultPolicy;
+  /**
+   * Hosts that should hold this VIP, most preferred first. A listed host that is healthy and stable
+   * takes the VIP back from a less preferred holder (see `src/model/placement.ts`).
+   */
+  preferredHosts?: string[];
 }
 
 /** LinK's election key: the CIDR with `/` replaced by `_`, e.g. `10.0.0.10_32`. */

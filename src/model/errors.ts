@@ -41,6 +41,9 @@ export class TooManyEndpointsError extends LinkError {
 /** Failover asked of a host that does not hold the VIP, or with no other host to take it. */
 export class FailoverRefusedError extends LinkError {}
 
+/** A drain that would leave a VIP without a holder: no other host could take it. */
+export class DrainRefusedError extends LinkError {}
+
 /** The agent is shutting down and accepts no more writes. */
 export class ShuttingDownError extends LinkError {
   constructor() {

@@ -16,6 +16,18 @@ export const keys = {
   declared: (hostname: string) => `${ROOT}/declared/${hostname}`,
   /** Transitions of every host, by time: `<prefix><epoch ms>/<hostname>/<sequence>`. */
   historyPrefix: `${ROOT}/history/`,
+  /**
+   * A standby's claim to take a VIP back (preferred hosts, spread placement): lease-bound, one per
+   * VIP, so the holder hands over to that host and other standbys let it win.
+   */
+  claimPrefix: `${ROOT}/claims/`,
+  claim: (electionKey: string) => `${ROOT}/claims/${electionKey}`,
+  /**
+   * A drained host's flag, not lease-bound, so it survives restarts; kept apart from
+   * `/link/hosts/<hostname>/`, which every LinK agent reads as endpoint records.
+   */
+  maintenancePrefix: `${ROOT}/maintenance/`,
+  maintenance: (hostname: string) => `${ROOT}/maintenance/${hostname}`,
   auditOf: (electionKey: string) => `${ROOT}/audit/${electionKey}`,
   /** A host asking the holder of a VIP to announce it (see `AnnounceRequests`), bound to its lease. */
   announcePrefix: `${ROOT}/announce/`,

@@ -28,3 +28,16 @@ export interface AnnouncerPort {
   /** Reports frames from another MAC that claim `ip`; returns an unsubscribe. */
   watchConflicts(ip: string, onConflict: (conflict: Conflict) => void): () => void;
 }
+
+export interface LinkState {
+  /** Carrier present and the interface up. */
+  up: boolean;
+  /** Why, for the VIP's last fault: e.g. `eth0: NO-CARRIER (operstate DOWN)`. */
+  detail: string;
+}
+
+/** The VIP interface's link, watched once per interface and shared by every VIP on it. */
+export interface LinkStatePort {
+  /** Calls `listener` with the current state (once known) and every change; returns an unsubscribe. */
+  watch(listener: (state: LinkState) => void): () => void;
+}

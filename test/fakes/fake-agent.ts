@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   AgentService,
   Caller,
+  DrainReport,
   EndpointView,
   LeaseView,
   NewEndpoint,
@@ -14,6 +15,7 @@ import { NO_FACTS_YET, toEndpointView } from '../../src/agent/endpoint-view.js';
 import type { VipStatus } from '../../src/machines/vip.status.js';
 import {
   ChangesRefusedError,
+  DrainRefusedError,
   DuplicateEndpointError,
   EndpointNotFoundError,
   FailoverRefusedError,
@@ -51,6 +53,8 @@ export class FakeAgent implements AgentService {
   failWith: Error | undefined;
   leaseView: LeaseView = { leaseId: '7587', deadline: null, etcdReachable: true };
   peerStatuses: PeerStatus[] = [];
+  drained = false;
+  drainedPeers: string[] = [];
   private readonly transitions: FakeTransitions;
   private readonly now: () => number;
 
@@ -197,6 +201,34 @@ export class FakeAgent implements AgentService {
   lease(): LeaseView {
     this.record('lease');
     return this.leaseView;
+  }
+
+  /** Drains like the agent: refused while a held VIP has no peer, unless forced. */
+  async drain({ force }: { force: boolean }): Promise<DrainReport> {
+    this.record('drain', { force });
+    if (this.shuttingDown) throw new ShuttingDownError();
+    const held = [...this.endpoints.values()].filter((view) => view.status === 'ACTIVATED');
+    if (!force && held.length > 0 && this.peers.length === 0)
+      throw new DrainRefusedError(`no other host can take ${held.map((v) => v.ip).join(', ')}`);
+    this.drained = true;
+    for (const view of this.endpoints.values()) this.setStatus(view.id, 'DRAINED', 'drain', 'host drained');
+    return {
+      drained: true,
+      handed_over: held.map((view) => ({ id: view.id, ip: view.ip, holder: this.peers[0] ?? null })),
+    };
+  }
+
+  async undrain(): Promise<void> {
+    this.record('undrain');
+    if (this.shuttingDown) throw new ShuttingDownError();
+    this.drained = false;
+    for (const view of this.endpoints.values())
+      this.setStatus(view.id, 'STANDBY', 'undrain', 'host undrained');
+  }
+
+  async drainedHosts(): Promise<string[]> {
+    this.record('drainedHosts');
+    return [...(this.drained ? [this.hostname] : []), ...this.drainedPeers].sort();
   }
 
   machineDefinition(): unknown {

@@ -1,5 +1,11 @@
 import type { HealthCheck, ProbePort, ProbeResult } from '../../src/ports/health.js';
-import type { AddressPort, AnnouncerPort, Conflict } from '../../src/ports/network.js';
+import type {
+  AddressPort,
+  AnnouncerPort,
+  Conflict,
+  LinkState,
+  LinkStatePort,
+} from '../../src/ports/network.js';
 
 /** Addresses bound on one fake interface. */
 export class FakeAddresses implements AddressPort {
@@ -76,5 +82,20 @@ export class FakeProbe implements ProbePort {
     this.probed.push(target);
     const ok = !this.down.has(target);
     return { ok, detail: ok ? '' : `ECONNREFUSED ${target}`, durationMs: 1 };
+  }
+}
+
+/** The VIP interface's link, set by the test: `set(false)` is a pulled cable. */
+export class FakeLink implements LinkStatePort {
+  private state: LinkState = { up: true, detail: 'eth0: link up' };
+  private readonly listeners = new Set<(state: LinkState) => void>();
+  watch(listener: (state: LinkState) => void) {
+    this.listeners.add(listener);
+    listener(this.state);
+    return () => this.listeners.delete(listener);
+  }
+  set(up: boolean) {
+    this.state = { up, detail: up ? 'eth0: link up' : 'eth0: no carrier (operstate LOWERLAYERDOWN)' };
+    for (const listener of [...this.listeners]) listener(this.state);
   }
 }

@@ -107,6 +107,20 @@ export class UiFakeAgent implements AgentService {
     throw new Error('the live view does not fail over');
   }
 
+  drained = false;
+
+  async drain(): Promise<never> {
+    throw new Error('the live view does not drain');
+  }
+
+  async undrain(): Promise<void> {
+    throw new Error('the live view does not undrain');
+  }
+
+  async drainedHosts(): Promise<string[]> {
+    return [];
+  }
+
   async hosts(): Promise<string[]> {
     return [this.hostname, ...new Set(this.peers.map((p) => p.hostname))];
   }

@@ -3,7 +3,7 @@ import { type AgentSettings, defaultSettings } from '../../src/agent/agent-setti
 import { silentLogger } from '../../src/ports/logger.js';
 import { FakeEtcd } from '../fakes/fake-coordination.js';
 import { FakeHostNetwork } from '../fakes/fake-host-probe.js';
-import { FakeAddresses, FakeAnnouncer, FakeProbe, fakeMac } from '../fakes/fake-network.js';
+import { FakeAddresses, FakeAnnouncer, FakeLink, FakeProbe, fakeMac } from '../fakes/fake-network.js';
 import { advance, simulatedClock } from '../fakes/sim-time.js';
 import { partitionable } from './partitionable.js';
 
@@ -13,6 +13,7 @@ export interface SimHost {
   addresses: FakeAddresses;
   announcer: FakeAnnouncer;
   probe: FakeProbe;
+  link: FakeLink;
   /** When false, this host's etcd calls fail (a partition of this host alone). */
   online: boolean;
 }
@@ -32,7 +33,8 @@ export function simCluster(
     const addresses = new FakeAddresses(name, journal);
     const announcer = new FakeAnnouncer(fakeMac(i + 1), segment);
     const probe = new FakeProbe();
-    const host = { name, addresses, announcer, probe, online: true } as SimHost;
+    const link = new FakeLink();
+    const host = { name, addresses, announcer, probe, link, online: true } as SimHost;
     const address = `192.0.2.${i + 1}`;
     kernels.hosts.set(address, name);
     host.agent = new Agent({
@@ -41,6 +43,7 @@ export function simCluster(
       coordination: partitionable(etcd.port(), () => host.online),
       address: addresses,
       announcer,
+      link,
       probe,
       hostProbe: kernels.probeFrom(name),
       clock,

@@ -33,6 +33,7 @@ export function page(parts: PageParts) {
       <div class="meta">
         <span data-testid="version">v${parts.version}</span>
         <span class="mono" data-testid="host-lease"></span>
+        <span data-testid="drained" hidden></span>
         <span data-testid="etcd"></span>
         <span class="conn" data-testid="connection" data-state="connecting">connecting…</span>
       </div>

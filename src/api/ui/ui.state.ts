@@ -23,6 +23,8 @@ export interface UiState {
   /** The agent's clock, so the page can count down to lease deadlines whatever its own clock says. */
   now: number;
   lease: LeaseView;
+  /** This host is drained for maintenance: out of every election. */
+  drained: boolean;
   endpoints: UiEndpoint[];
   /** The last transitions of each endpoint, oldest first. */
   history: TransitionRecord[];
@@ -38,6 +40,7 @@ export function uiState(agent: AgentService, now: number): UiState {
     version: agent.version,
     now,
     lease: agent.lease(),
+    drained: agent.drained,
     endpoints: endpoints.map((endpoint) => ({
       ...endpoint,
       check_labels: endpoint.checks.map(describeCheck),

@@ -39,6 +39,12 @@ export interface CreateEndpointRequest {
   checks: WireHealthCheck[];
   healthcheck_interval: number;
   fault_policy?: string;
+  preferred_hosts?: string[];
+}
+
+export interface DrainAnswer {
+  drained: true;
+  handed_over: { id: string; ip: string; holder: string | null }[];
 }
 
 export type BulkAnswer =
@@ -114,6 +120,14 @@ export class LinkApiClient {
       endpoints,
       prune: options.prune,
     });
+  }
+
+  drain(force: boolean) {
+    return this.request<DrainAnswer>('POST', '/host/drain', { force });
+  }
+
+  undrain() {
+    return this.request<{ drained: false }>('POST', '/host/undrain');
   }
 
   version() {

@@ -214,7 +214,11 @@ export function clientProgram(io: ClientIo, env: ClientEnv = {}): Command {
       .requiredOption('--ip <cidr>', 'the VIP with its prefix, e.g. 10.0.0.100/32')
       .option('--plugin <plugin>', 'output plugin; LinK-compatible agents here support arp', 'arp')
       .option('--health-check-interval <seconds>', 'seconds between health checks; 0 = agent default', '0')
-      .addOption(new Option('--fault-policy <policy>', 'when etcd is away').choices(FAULT_POLICIES)),
+      .addOption(new Option('--fault-policy <policy>', 'when etcd is away').choices(FAULT_POLICIES))
+      .option(
+        '--preferred-hosts <hosts>',
+        'hosts that should hold the VIP, comma-separated, most preferred first',
+      ),
   ).action(async (options: CreateOptions, command: Command) => {
     const { client, json } = clientFor(command);
     const interval = Number(options.healthCheckInterval);
@@ -229,6 +233,9 @@ export function clientProgram(io: ClientIo, env: ClientEnv = {}): Command {
       checks: options.healthCheck ?? [],
       healthcheck_interval: interval,
       ...(options.faultPolicy === undefined ? {} : { fault_policy: options.faultPolicy }),
+      ...(options.preferredHosts === undefined
+        ? {}
+        : { preferred_hosts: options.preferredHosts.split(',').map((h) => h.trim()) }),
     });
     const { endpoint } = answer.body;
     print(json ? answer.text : `Endpoint ${endpoint.id} (${endpoint.election_key}) successfully added`);
@@ -249,6 +256,27 @@ export function clientProgram(io: ClientIo, env: ClientEnv = {}): Command {
       if (!json) print('Endpoint failover triggered.');
     },
   );
+
+  program
+    .command('drain')
+    .description('maintenance: hand every VIP this host holds over and keep it out of elections')
+    .option('--force', 'drain even when no other host can take a VIP (it goes unbound)')
+    .action(async (options: { force?: boolean }, command: Command) => {
+      const { client, json } = clientFor(command);
+      const answer = await client.drain(options.force === true);
+      if (json) return print(answer.text);
+      const moved = answer.body.handed_over.map((v) => `  ${v.ip} -> ${v.holder ?? '(no holder yet)'}`);
+      print(['Host drained.', ...moved].join('\n'));
+    });
+
+  program
+    .command('undrain')
+    .description('end maintenance: this host takes part in elections again')
+    .action(async (_options, command: Command) => {
+      const { client, json } = clientFor(command);
+      const answer = await client.undrain();
+      print(json ? answer.text : 'Host undrained.');
+    });
 
   withChecks(
     withId(program.command('set-health-checks').description('replace the health checks; none clears them')),
@@ -328,6 +356,7 @@ interface CreateOptions {
   plugin: string;
   healthCheckInterval: string;
   faultPolicy?: string;
+  preferredHosts?: string;
   healthCheck?: WireHealthCheck[];
 }
 

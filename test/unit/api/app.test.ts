@@ -23,7 +23,11 @@ describe('routes outside /endpoints', () => {
     agent.peerStatuses = [
       { hostname: 'h2', electionKey: '10.0.0.1_32', status: 'ACTIVATED', holder: 'h2', updatedAt: 5 },
     ];
-    expect((await call('GET', '/cluster')).json).toEqual({ cluster: agent.peerStatuses });
+    agent.drainedPeers = ['host-c'];
+    expect((await call('GET', '/cluster')).json).toEqual({
+      cluster: agent.peerStatuses,
+      drained_hosts: ['host-c'],
+    });
   });
 
   it('GET /history answers the transitions, filtered by ?endpoint', async () => {

@@ -46,6 +46,7 @@ describe('POST /endpoints', () => {
       checks: [],
       healthcheckInterval: 0,
       faultPolicy: 'release',
+      preferredHosts: [],
     });
   });
 

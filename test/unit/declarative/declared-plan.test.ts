@@ -15,6 +15,7 @@ function view(n: number, overrides: Partial<EndpointView> = {}): EndpointView {
     plugin: 'arp',
     election_key: `10.0.0.${n}_32`,
     fault_policy: 'activate',
+    preferred_hosts: [],
     holder: 'h1',
     fencing_token: '1',
     lease_deadline: null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecord } from '../../../src/model/endpoint-record.js';
+import { parseRecord, toRecord } from '../../../src/model/endpoint-record.js';
 
 const ID = 'vip-0b5c7f0e-3d1a-4c55-9a4e-2f7f4f1d6a10';
 
@@ -73,5 +73,34 @@ describe('stored endpoint records with bad fields', () => {
     expect(
       parseRecord(JSON.stringify({ id: ID, ip: '10.0.0.1/32', checks: null, fault_policy: null }), 'hold'),
     ).toEqual({ id: ID, ip: '10.0.0.1/32', checks: [], healthcheckInterval: 0, faultPolicy: 'hold' });
+  });
+});
+
+describe('preferred hosts in a stored record', () => {
+  const endpoint = {
+    id: ID,
+    ip: '10.0.0.1/32',
+    checks: [],
+    healthcheckInterval: 0,
+    faultPolicy: 'activate' as const,
+    preferredHosts: ['node-2', 'node-1'],
+  };
+
+  it('round-trip in order, and are absent from records without a preference', () => {
+    expect(parseRecord(JSON.stringify(toRecord(endpoint)), 'activate')).toEqual(endpoint);
+    const { preferredHosts: _none, ...plain } = endpoint;
+    expect(toRecord(plain)).not.toHaveProperty('preferred_hosts');
+    expect(parseRecord(JSON.stringify(toRecord(plain)), 'activate')).toEqual(plain);
+  });
+
+  it('are checked with the API codec: a bad one names the field', () => {
+    const bad = { ...toRecord(endpoint), preferred_hosts: ['a/b'] };
+    expect(() => parseRecord(JSON.stringify(bad), 'activate')).toThrow(
+      /^preferred_hosts.0: must be letters.* \(a\/b\)$/,
+    );
+    const twice = { ...toRecord(endpoint), preferred_hosts: ['a', 'a'] };
+    expect(() => parseRecord(JSON.stringify(twice), 'activate')).toThrow(
+      'preferred_hosts: must name each host once',
+    );
   });
 });

@@ -87,7 +87,7 @@ describe('Mermaid', () => {
 
   it('writes an arrow into a nested state onto the composite that holds it', () => {
     const vip = toMermaid(readChart(definitionOf(vipMachine)));
-    expect(vip).toContain('FAILING --> contending : health_check_success to STANDBY');
+    expect(vip).toContain('FAILING --> contending : health_check_success [linkUp] to STANDBY');
   });
 });
 

@@ -32,6 +32,11 @@ const vipEventTypes = Object.keys({
   'holder.confirmed': 0,
   'holder.claim_ended': 0,
   'holder.alive': 0,
+  drain: 0,
+  undrain: 0,
+  'link.down': 0,
+  'link.up': 0,
+  'preferred.claim': 0,
 } satisfies Record<VipEventType, 0>);
 
 let freshDir: string;

@@ -246,6 +246,9 @@
     const etcd = element('[data-testid="etcd"]');
     etcd.dataset.ok = String(s.lease.etcdReachable);
     etcd.textContent = s.lease.etcdReachable ? 'etcd reachable' : 'etcd unreachable';
+    const drained = element('[data-testid="drained"]');
+    drained.hidden = !s.drained;
+    drained.textContent = s.drained ? 'drained for maintenance' : '';
     element('[data-testid="host-lease"]').textContent = s.lease.leaseId
       ? `lease ${s.lease.leaseId}`
       : 'no host lease';

@@ -129,6 +129,18 @@ describe('GET /ui/state', () => {
     expect(body.history.filter((r) => r.endpointId === a.id)).toHaveLength(TIMELINE_DEPTH);
     expect(body.history.at(-1)).toMatchObject({ endpointId: b.id, event: 'demoted' });
   });
+
+  it('says whether the host is drained for maintenance, and the page has a place for it', async () => {
+    const { agent, app } = setup();
+    expect(((await (await app.request('/ui/state')).json()) as UiState).drained).toBe(false);
+    agent.drained = true;
+    agent.add('10.0.0.9/32', { status: 'DRAINED' });
+    const body = (await (await app.request('/ui/state')).json()) as UiState;
+    expect(body.drained).toBe(true);
+    expect(body.endpoints[0]?.status).toBe('DRAINED');
+    expect(await (await app.request('/ui')).text()).toContain('data-testid="drained"');
+    expect(await (await app.request('/ui/app.css')).text()).toContain('.s-DRAINED');
+  });
 });
 
 describe('GET /ui/cluster', () => {
