@@ -6,10 +6,14 @@ export interface KeepalivedConfOptions {
   priority: number;
   /** Executable that exits 0 while the local backend answers. */
   checkScript: string;
+  /** VRRP version (default 2) and advertisement interval in seconds (default 1; below 1 needs v3). */
+  vrrpVersion?: 2 | 3;
+  advertInt?: number;
 }
 
 /**
- * keepalived.conf as its users write it for one VIP: VRRP with advert_int 1, distinct priorities
+ * keepalived.conf as its users write it for one VIP: VRRP with advert_int 1 (or VRRPv3 with a
+ * sub-second one, keepalived's fastest), distinct priorities
  * (the default preemption moves the VIP back to the highest one), and a vrrp_script that tracks
  * the local backend every second with fall 2 / rise 1 (weight 0: a failing check puts the
  * instance in FAULT, which releases the VIP). GARP settings are keepalived's defaults (5 at once,
@@ -18,7 +22,7 @@ export interface KeepalivedConfOptions {
 export function keepalivedConf(o: KeepalivedConfOptions): string {
   return `global_defs {
   router_id ${o.routerId}
-  script_user root
+  script_user root${o.vrrpVersion === 3 ? '\n  vrrp_version 3' : ''}
 }
 
 vrrp_script chk_backend {
@@ -34,7 +38,7 @@ vrrp_instance VI_1 {
   interface ${o.interface}
   virtual_router_id ${o.virtualRouterId}
   priority ${o.priority}
-  advert_int 1
+  advert_int ${o.advertInt ?? 1}
   virtual_ipaddress {
     ${o.vip} dev ${o.interface}
   }

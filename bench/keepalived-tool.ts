@@ -12,6 +12,10 @@ import { waitFor } from './wait.js';
 export interface KeepalivedToolOptions {
   vip: string;
   backendPort: number;
+  /** A name for the results, e.g. `keepalived VRRPv3 0.1 s`. */
+  name?: string;
+  /** VRRPv3 with this advertisement interval (s) instead of VRRPv2 with 1 s. */
+  vrrp3AdvertInt?: number;
 }
 
 type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOPPED';
@@ -34,7 +38,7 @@ interface Instance {
  * own pid files so several run on one machine, killed by PID. Priorities 150, 100, 50, ...
  */
 export class KeepalivedTool implements FailoverTool {
-  readonly name = 'keepalived';
+  readonly name: string;
   readonly settings: Record<string, string>;
   private readonly dir: string;
   private readonly instances = new Map<string, Instance>();
@@ -43,6 +47,8 @@ export class KeepalivedTool implements FailoverTool {
     private readonly lab: Lab,
     options: KeepalivedToolOptions,
   ) {
+    this.name = options.name ?? 'keepalived';
+    const v3 = options.vrrp3AdvertInt;
     this.dir = mkdtempSync(join(tmpdir(), `${lab.name}-keepalived-`));
     lab.ownPath(this.dir);
     const script = join(this.dir, 'check-backend.sh');
@@ -59,6 +65,7 @@ export class KeepalivedTool implements FailoverTool {
           virtualRouterId: 51,
           priority,
           checkScript: script,
+          ...(v3 === undefined ? {} : { vrrpVersion: 3 as const, advertInt: v3 }),
         }),
       );
       this.instances.set(host.name, {
@@ -74,7 +81,9 @@ export class KeepalivedTool implements FailoverTool {
       });
     });
     this.settings = {
-      advert_int: '1',
+      ...(v3 === undefined
+        ? { vrrp_version: '2', advert_int: '1' }
+        : { vrrp_version: '3', advert_int: String(v3) }),
       priorities: [...this.instances.values()].map((i) => `${i.host.name}=${i.priority}`).join(' '),
       preempt: 'yes (default)',
       vrrp_script: `TCP connect 127.0.0.1:${options.backendPort}, interval 1, timeout 1, fall 2, rise 1, weight 0`,

@@ -5,6 +5,8 @@ import { type BarChart, svgDocument } from './svg-bar-chart.js';
 const COLORS: Record<string, string> = {
   LinK: '#2f7ed8',
   keepalived: '#f28f43',
+  'keepalived VRRPv2 1 s': '#f28f43',
+  'keepalived VRRPv3 0.1 s': '#e4d354',
   'LinK (TTL 3 s)': '#8085e9',
 };
 

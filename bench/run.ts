@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBench, SUITES, type Suite } from './bench.js';
-import { SCENARIOS, type Scenario, TOOLS, type ToolName } from './failover.js';
+import { DEFAULT_TOOLS, SCENARIOS, type Scenario, TOOLS, type ToolName } from './failover.js';
 import type { LinkdRuntime } from './linkd-build.js';
 
 function list<T extends string>(
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     process.stdout.write(
-      'npm run bench -- [--only failover,scale,api] [--tools link,keepalived,link-ttl3] [--scenarios crash,graceful,backend]\n' +
+      'npm run bench -- [--only failover,scale,api] [--tools link,keepalived,keepalived-v3,link-ttl3] [--scenarios crash,graceful,backend]\n' +
         '                 [--repeats N] [--scale 1,1000,5000,10000] [--create bulk|api] [--api N] [--runtime compiled|tsx]\n' +
         '                 [--out DIR] [--quick]\n',
     );
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       : [1, 1000, 5000, 10000];
   const results = await runBench({
     suites: list<Suite>(values.only, SUITES, SUITES, 'only'),
-    tools: list<ToolName>(values.tools, TOOLS, TOOLS, 'tools'),
+    tools: list<ToolName>(values.tools, TOOLS, DEFAULT_TOOLS, 'tools'),
     scenarios: list<Scenario>(values.scenarios, SCENARIOS, SCENARIOS, 'scenarios'),
     repeats: positive(values.repeats, quick ? 1 : 5, 'repeats'),
     scale,
