@@ -98,6 +98,21 @@ export class SoakAgent {
     this.forward ??= await this.lab.forward(this.node, '127.0.0.1', 1313);
   }
 
+  /** SIGSTOP / SIGCONT: the agent stalls while its kernel keeps answering. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.running) this.child?.kill(signal);
+  }
+
+  /** A counter from /metrics (0 when the agent does not answer). */
+  async counter(name: string): Promise<number> {
+    if (!this.running || !this.forward) return 0;
+    const text = await fetch(`${this.forward.url}/metrics`, { signal: AbortSignal.timeout(10_000) })
+      .then((res) => res.text())
+      .catch(() => '');
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line ? Number(line.split(' ')[1]) : 0;
+  }
+
   async kill(): Promise<void> {
     const child = this.child;
     if (!child || !this.running) return;

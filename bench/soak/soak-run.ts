@@ -7,13 +7,19 @@ import { type MultiProbe, startMultiProbe } from '../../test/lab/multi-probe.js'
 import { buildLinkd, compiledLab, type LinkdRuntime } from '../linkd-build.js';
 import { SoakAgent } from './soak-agent.js';
 
-export type FaultType = 'agent-kill' | 'backend-stop' | 'etcd-member-restart' | 'partition';
+export type FaultType = 'agent-kill' | 'backend-stop' | 'etcd-member-restart' | 'partition' | 'holder-stall';
 export const FAULT_TYPES: readonly FaultType[] = [
   'agent-kill',
   'backend-stop',
   'etcd-member-restart',
   'partition',
+  'holder-stall',
 ];
+/**
+ * Faults after which a host's claim may rightly end early: a partitioned host is cut off from etcd
+ * and its clients, as dead to them. After any other fault, an ended claim took VIPs from a live host.
+ */
+const HOST_GONE: ReadonlySet<FaultType> = new Set(['partition']);
 
 export interface SoakOptions {
   minutes: number;
@@ -39,6 +45,8 @@ export interface FaultRecord {
   affected: number;
   /** Outage the client saw on each affected sampled VIP, ms. */
   outagesMs: number[];
+  /** Host leases the agents revoked after a confirmed failure, during this fault. */
+  claimsEnded: number;
 }
 
 export interface OutageStats {
@@ -72,6 +80,10 @@ export interface SoakReport {
   agentErrorLines: Record<string, number>;
   notConverged: number;
   setupMs: number;
+  /** Claims ended (leases revoked) by fast failure detection, over all faults. */
+  claimsEnded: number;
+  /** Of those, during faults that leave the host alive (not a partition): must stay 0. */
+  earlyTakeoversOfLiveHost: number;
   /** The machine's 1-minute load average (2 cores, shared), sampled every 10 s. */
   load: { min: number; mean: number; max: number };
 }
@@ -124,6 +136,8 @@ const DETECTION_MS: Record<FaultType, number> = {
   'etcd-member-restart': 0,
   // lease TTL + etcd's expiry scan, then binding up to 300 VIPs and ARP.
   partition: 6000 + 1000 + 10_000,
+  // The kernel keeps answering while the agent stalls 1-2 s: nothing may move.
+  'holder-stall': 0,
 };
 
 /** Creates a VIP through an agent's API, retrying what a loaded agent or etcd refused for a while. */
@@ -246,6 +260,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
     const faults: FaultRecord[] = [];
     let notConverged = 0;
+    // Counters restart with an agent, so each agent's is followed on its own.
+    const claimsSeen = new Map<string, number>();
+    const newClaimsEnded = async () => {
+      let fresh = 0;
+      for (const agent of agents) {
+        const now = await agent.counter('link_peer_claims_ended_total');
+        const before = claimsSeen.get(agent.name) ?? 0;
+        fresh += now >= before ? now - before : now;
+        claimsSeen.set(agent.name, now);
+      }
+      return fresh;
+    };
+    await newClaimsEnded();
     const deadline = started + options.minutes * 60_000;
     // Faults rotate through the types in a shuffled order, so a short soak still sees each one.
     let bag: FaultType[] = [];
@@ -266,6 +293,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         await sleep(between(2000, 6000));
         member.start();
         await etcd.waitHealthy(30_000).catch(() => log('etcd cluster not healthy 30 s after a restart'));
+      } else if (type === 'holder-stall') {
+        // The agent holding the most VIPs stops for 1-2 s (a GC pause, a starved process): its
+        // kernel still answers the peers' probes, so no claim may end and nothing may move.
+        const held = (name: string) => [...holdersAtStart.values()].filter((h) => h[0] === name).length;
+        const agent = [...agents].filter((a) => a.running).sort((x, y) => held(y.name) - held(x.name))[0];
+        target = agent?.name ?? 'none';
+        end = () => {};
+        agent?.signal('SIGSTOP');
+        await sleep(between(1000, 2000));
+        agent?.signal('SIGCONT');
       } else {
         const agent = pick(agents);
         target = agent.name;
@@ -311,11 +348,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const outagesMs = affected.map((vip) =>
         (probe as MultiProbe).outages(vip, at, windowEnd).reduce((sum, o) => sum + o.durationMs, 0),
       );
-      faults.push({ type, target, at, settleMs, affected: affected.length, outagesMs });
+      const claimsEnded = await newClaimsEnded();
+      faults.push({ type, target, at, settleMs, affected: affected.length, outagesMs, claimsEnded });
       await checkEndpoints();
       log(
-        `fault ${faults.length}: ${type} ${target}: settled ${settleMs ?? '-'} ms, client outage on ${affected.length} sampled VIPs: [${outagesMs.join(', ')}] ms; violations so far ${checker.violations.length}`,
+        `fault ${faults.length}: ${type} ${target}: settled ${settleMs ?? '-'} ms, client outage on ${affected.length} sampled VIPs: [${outagesMs.join(', ')}] ms; claims ended ${claimsEnded}; violations so far ${checker.violations.length}`,
       );
+      if (claimsEnded > 0 && !HOST_GONE.has(type))
+        log(`EARLY TAKEOVER OF A LIVE HOST after ${type} ${target}`);
       await sleep(between(2000, 6000));
     }
 
@@ -359,6 +399,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       agentErrorLines: Object.fromEntries(agents.map((a) => [a.name, a.errorLines])),
       notConverged,
       setupMs,
+      claimsEnded: faults.reduce((n, f) => n + f.claimsEnded, 0),
+      earlyTakeoversOfLiveHost: faults
+        .filter((f) => !HOST_GONE.has(f.type))
+        .reduce((n, f) => n + f.claimsEnded, 0),
       load: {
         min: Math.min(...loads),
         mean: Math.round((loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)) * 10) / 10,
@@ -382,7 +426,7 @@ export function soakMarkdown(report: SoakReport, revision?: string): string {
     `Started ${report.startedAt}, ran ${report.durationS} s (setup ${Math.round(report.setupMs / 1000)} s), seed ${report.seed}${revision ? `, code ${revision}` : ''}.`,
     `${report.agents} linkd agents (${report.runtime === 'compiled' ? 'compiled' : 'from source via tsx'}) in network namespaces, a ${report.etcdMembers}-member etcd cluster in the lab, ` +
       `${report.vips} VIPs with a TCP health check on each host's backend (interval 5 s, fall 2, rise 2), ` +
-      `lease TTL 6 s, keepalive 3 s; a client probes ${report.probed} of the VIPs every 50 ms.`,
+      `lease TTL 6 s, keepalive 3 s, peer hosts probed every 20 ms (suspect after 100 ms, confirm window 100 ms); a client probes ${report.probed} of the VIPs every 50 ms.`,
     'One fault at a time, repaired, then the soak waits until every VIP has one holder again.',
     '',
     '| | |',
@@ -393,6 +437,8 @@ export function soakMarkdown(report: SoakReport, revision?: string): string {
     `| invariant violations | ${report.violations.length} (${report.invariantSamples} samples of every host's addresses) |`,
     `| endpoints lost | ${report.endpointsLost} (${report.endpointChecks} checks of every agent's endpoint list) |`,
     `| faults not converged within 60 s | ${report.notConverged} |`,
+    `| claims ended early (fast failure detection) | ${report.claimsEnded} |`,
+    `| early takeovers of a live host (claims ended after a fault other than a partition) | ${report.earlyTakeoversOfLiveHost} |`,
     `| machine load (1-min average, 2 cores) | mean ${report.load.mean}, min ${report.load.min}, max ${report.load.max} |`,
     `| agent RSS at start (MB) | ${Object.entries(report.rssStartMb)
       .map(([h, mb]) => `${h} ${mb}`)
@@ -457,13 +503,13 @@ export function soakMarkdown(report: SoakReport, revision?: string): string {
     '',
     '## Faults',
     '',
-    '| # | at (s) | fault | target | settle (ms) | outages on affected probed VIPs (ms) |',
+    '| # | at (s) | fault | target | settle (ms) | outages on affected probed VIPs (ms) | claims ended |',
   );
-  lines.push('|---|---|---|---|---|---|');
+  lines.push('|---|---|---|---|---|---|---|');
   const t0 = Date.parse(report.startedAt);
   report.faults.forEach((f, i) => {
     lines.push(
-      `| ${i + 1} | ${Math.round((f.at - t0) / 1000)} | ${f.type} | ${f.target} | ${f.settleMs ?? 'not converged'} | ${f.outagesMs.join(', ')} |`,
+      `| ${i + 1} | ${Math.round((f.at - t0) / 1000)} | ${f.type} | ${f.target} | ${f.settleMs ?? 'not converged'} | ${f.outagesMs.join(', ')} | ${f.claimsEnded} |`,
     );
   });
   return `${lines.join('\n')}\n`;
