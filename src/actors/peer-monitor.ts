@@ -79,6 +79,7 @@ export class PeerMonitor {
       logger: opts.logger,
       probeIntervalMs: opts.probeIntervalMs,
       probeTimeoutMs: opts.probeTimeoutMs,
+      lagToleranceMs: opts.timing.suspectAfterMs / 2,
       ...(observer
         ? {
             onProbe: (answered: boolean) => observer.probe(answered),

@@ -15,6 +15,8 @@ export interface PeerActorDeps {
   logger: Logger;
   probeIntervalMs: number;
   probeTimeoutMs: number;
+  /** A probe tick later than this says our own event loop stalled. */
+  lagToleranceMs: number;
   onProbe?: (answered: boolean) => void;
   onSuspicion?: (host: string) => void;
   onClaimEnded?: (host: string) => void;
@@ -33,8 +35,14 @@ export function createPeerActors(deps: PeerActorDeps) {
   const prober = fromCallback<PeerEvent, ProberInput>(({ input, sendBack }) => {
     let stopped = false;
     let timer: unknown;
+    let lastTick = clock.now();
     const tick = () => {
       if (stopped) return;
+      // Ticks are timers too: one that fires late says this event loop stalled, and its timers
+      // (the suspicion's among them) run before the answers that waited behind the stall.
+      const lateMs = clock.now() - lastTick - deps.probeIntervalMs;
+      lastTick = clock.now();
+      if (lateMs > deps.lagToleranceMs) sendBack({ type: 'observer.lagged', lateMs });
       timer = clock.setTimeout(tick, deps.probeIntervalMs);
       void deps.probe.probe(input.address, input.port, deps.probeTimeoutMs).then((answered) => {
         if (stopped) return;

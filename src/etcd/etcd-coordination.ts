@@ -71,9 +71,9 @@ export class EtcdCoordination implements CoordinationPort {
       writeBatch: (writes, onApplied) => this.writeBatch(writes, onApplied),
     };
     this.liveness = etcdLivenessStore(
+      (kind, call) => this.count(kind, this.leaseCall(call)),
       this.client,
       () => this.opts(),
-      (kind, call) => this.count(kind, call),
     );
   }
 

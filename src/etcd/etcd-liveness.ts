@@ -2,41 +2,47 @@ import { type Etcd3, EtcdLeaseInvalidError, type IKeyValue, type Watcher } from 
 import type { LeaseId } from '../ports/coordination.js';
 import type { LivenessRecord, LivenessStorePort, LivenessWatchHandlers } from '../ports/liveness.js';
 
+/** Runs one call on a connection of the adapter's choosing, counted under `kind`. */
+export type LivenessCall = <T>(kind: string, call: (client: Etcd3) => Promise<T>) => Promise<T>;
+
 /**
  * The liveness records in etcd: probe addresses, suspicions and refutations ride their writers'
- * leases, so a dead observer's suspicion and a dead host's address vanish with them.
+ * leases, so a dead observer's suspicion and a dead host's address vanish with them. Calls go
+ * through `call`, i.e. the host lease's own connection: a loaded host whose hundreds of campaigns
+ * time out opens the shared client's circuit breakers, and a refutation refused unsent there would
+ * let peers end a live host's claim.
  */
 export function etcdLivenessStore(
-  client: Etcd3,
+  call: LivenessCall,
+  watchClient: Etcd3,
   opts: () => { deadline: Date },
-  count: <T>(kind: string, call: Promise<T>) => Promise<T>,
 ): LivenessStorePort {
   return {
     put: async (key, value, leaseId) => {
-      const res = await count('put', client.put(key).value(value).lease(leaseId).options(opts()).exec());
+      const res = await call('put', (c) => c.put(key).value(value).lease(leaseId).options(opts()).exec());
       return res.header.revision;
     },
     delete: async (key) => {
-      await count('delete', client.delete().key(key).options(opts()).exec());
+      await call('delete', (c) => c.delete().key(key).options(opts()).exec());
     },
     list: async (prefix) => {
-      const res = await count('range', client.getAll().prefix(prefix).options(opts()).exec());
+      const res = await call('range', (c) => c.getAll().prefix(prefix).options(opts()).exec());
       return res.kvs.map(toRecord);
     },
-    watch: (prefix, handlers) => watchRecords(client, prefix, handlers),
+    watch: (prefix, handlers) => watchRecords(watchClient, prefix, handlers),
     timeToLive: async (leaseId) => {
-      const res = await count('lease_ttl', client.leaseClient.leaseTimeToLive({ ID: leaseId }, opts()));
+      const res = await call('lease_ttl', (c) => c.leaseClient.leaseTimeToLive({ ID: leaseId }, opts()));
       return Number(res.TTL);
     },
     grant: async (ttlSeconds) => {
-      const res = await count('lease_grant', client.leaseClient.leaseGrant({ TTL: ttlSeconds }, opts()));
+      const res = await call('lease_grant', (c) => c.leaseClient.leaseGrant({ TTL: ttlSeconds }, opts()));
       return res.ID;
     },
     revoke: async (leaseId: LeaseId) => {
       try {
-        await count('lease_revoke', client.leaseClient.leaseRevoke({ ID: leaseId }, opts()));
+        await call('lease_revoke', (c) => c.leaseClient.leaseRevoke({ ID: leaseId }, opts()));
       } catch (error) {
-        if (!(error instanceof EtcdLeaseInvalidError)) throw error;
+        if (!(error instanceof EtcdLeaseInvalidError || /lease not found/.test(String(error)))) throw error;
       }
     },
   };

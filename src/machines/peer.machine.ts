@@ -35,6 +35,11 @@ export interface PeerContext extends PeerInput {
 export type PeerEvent =
   /** The host's kernel answered a probe (SYN-ACK or RST). */
   | { type: 'probe.answered' }
+  /**
+   * This host's own event loop ran late (a stall, a saturated process): the silence it measured
+   * may be its own, so it counts as no evidence and starts over.
+   */
+  | { type: 'observer.lagged'; lateMs: number }
   /** Our suspicion is in etcd, at this revision. */
   | { type: 'suspicion.published'; revision: string }
   /** Another observer's suspicion of the host appeared (or vanished). */
@@ -139,7 +144,10 @@ export const peerMachine = setup({
   states: {
     ALIVE: {
       after: { suspectAfter: 'suspecting' },
-      on: { 'probe.answered': { target: 'ALIVE', reenter: true } },
+      on: {
+        'probe.answered': { target: 'ALIVE', reenter: true },
+        'observer.lagged': { target: 'ALIVE', reenter: true },
+      },
     },
     suspecting: {
       entry: 'forgetPublished',
@@ -150,6 +158,7 @@ export const peerMachine = setup({
       },
       on: {
         'probe.answered': 'ALIVE',
+        'observer.lagged': 'ALIVE',
         'suspicion.published': { actions: 'recordPublished' },
         'host.refuted': { guard: 'refutesOurs', target: 'BACKING_OFF' },
       },
@@ -182,6 +191,7 @@ export const peerMachine = setup({
       },
       on: {
         'probe.answered': 'ALIVE',
+        'observer.lagged': 'ALIVE',
         'host.refuted': { guard: 'refutesOurs', target: 'BACKING_OFF' },
       },
     },

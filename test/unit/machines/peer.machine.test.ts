@@ -108,6 +108,22 @@ describe('peer statechart', () => {
     expect(actor.getSnapshot().value).toEqual({ suspecting: 'SUSPECTED' });
   });
 
+  it("this host's own stall counts as no evidence: a suspicion or a confirmation starts over", async () => {
+    const { actor, log, at, flush } = peer();
+    at(100);
+    expect(actor.getSnapshot().value).toEqual({ suspecting: 'SUSPECTED' });
+    actor.send({ type: 'observer.lagged', lateMs: 400 });
+    expect(actor.getSnapshot().value).toBe('ALIVE');
+    at(100);
+    at(100);
+    expect(actor.getSnapshot().value).toBe('CONFIRMED');
+    actor.send({ type: 'observer.lagged', lateMs: 400 });
+    expect(actor.getSnapshot().value).toBe('ALIVE');
+    at(20);
+    await flush();
+    expect(log).not.toContain('revoke');
+  });
+
   it('3+ hosts: waits for a second observer, confirms when one agrees', () => {
     const { actor, at } = peer({ otherObservers: 1 });
     at(100);
