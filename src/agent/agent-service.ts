@@ -25,6 +25,11 @@ export interface EndpointView {
   health: { ok: boolean; detail: string } | null;
   last_fault: string | null;
   conflicts: number;
+  /**
+   * In ADDRESS_CONFLICT: the MAC of the station that answered the probe for the address, which
+   * this host therefore does not take; null otherwise.
+   */
+  conflict_mac: string | null;
 }
 
 export interface NewEndpoint {

@@ -17,6 +17,10 @@ export interface AgentSettings {
   arpRefreshMs: number;
   reconcileMs: number;
   handoverTimeoutMs: number;
+  /** How long the address probes before a VIP's first bind wait for an answer; 0: no check. */
+  bindCheckMs: number;
+  /** How often an address found in use by another station is probed again. */
+  bindRecheckMs: number;
   /** 0 or less: no limit. */
   maxEndpoints: number;
   defaultFaultPolicy: FaultPolicy;
@@ -50,6 +54,8 @@ export const defaultSettings: AgentSettings = {
   arpRefreshMs: 0,
   reconcileMs: 2000,
   handoverTimeoutMs: 2000,
+  bindCheckMs: 1000,
+  bindRecheckMs: 10_000,
   maxEndpoints: 1000,
   defaultFaultPolicy: 'activate',
   publishStatus: true,

@@ -308,7 +308,7 @@ export class Agent implements AgentService {
     const ref = this.vips()[id];
     if (!ref) return undefined;
     const snapshot = ref.getSnapshot();
-    const { endpoint, holder, revision, health, lastFault, conflicts } = snapshot.context;
+    const { endpoint, holder, revision, health, lastFault, conflicts, conflictMac } = snapshot.context;
     return toEndpointView(endpoint, {
       status: statusOf(snapshot),
       holder: holder ?? null,
@@ -317,6 +317,7 @@ export class Agent implements AgentService {
       health: health ?? null,
       lastFault: lastFault ?? null,
       conflicts,
+      conflictMac: statusOf(snapshot) === 'ADDRESS_CONFLICT' ? (conflictMac ?? null) : null,
     });
   }
 

@@ -12,6 +12,8 @@ export interface EndpointFacts {
   health: { ok: boolean; detail: string } | null;
   lastFault: string | null;
   conflicts: number;
+  /** The MAC of the station that answered for the address before the first bind, while it does. */
+  conflictMac: string | null;
 }
 
 /** An endpoint nothing is known of yet: just created, or seen before its statechart ran. */
@@ -23,6 +25,7 @@ export const NO_FACTS_YET: EndpointFacts = {
   health: null,
   lastFault: null,
   conflicts: 0,
+  conflictMac: null,
 };
 
 /** The one projection of an endpoint into what the API and the live view show. */
@@ -43,5 +46,6 @@ export function toEndpointView(endpoint: Endpoint, facts: EndpointFacts): Endpoi
     health: facts.health,
     last_fault: facts.lastFault,
     conflicts: facts.conflicts,
+    conflict_mac: facts.conflictMac,
   };
 }

@@ -1,3 +1,4 @@
+import { createAddressCheckActor } from '../actors/address-check.actor.js';
 import type { AnnounceRequests } from '../actors/announce-requests.js';
 import { createClaimActor } from '../actors/claim.actor.js';
 import { createElectionActor } from '../actors/election.actor.js';
@@ -41,6 +42,8 @@ export interface VipActorDeps {
 }
 
 const RETRY_MS = 1000;
+/** ARP probes or DAD solicitations per address check, as RFC 5227 sends. */
+const ADDRESS_PROBES = 3;
 
 /** The VIP statechart with its real actors: the one place where machine meets I/O. */
 export function provideVipMachine(deps: VipActorDeps) {
@@ -61,7 +64,16 @@ export function provideVipMachine(deps: VipActorDeps) {
     retryMs: RETRY_MS,
   };
   return vipMachine.provide({
+    guards: { addressCheckOn: () => s.bindCheckMs > 0 },
     actors: {
+      addressCheck: createAddressCheckActor({
+        announcer: deps.announcer,
+        clock,
+        logger,
+        probes: ADDRESS_PROBES,
+        // Spread over the first half of the window, so the last probe's answer has time to come.
+        probeIntervalMs: s.bindCheckMs / (2 * ADDRESS_PROBES),
+      }),
       election: createElectionActor({
         hostname: deps.hostname,
         hostLease: deps.hostLease,
@@ -136,6 +148,6 @@ export function provideVipMachine(deps: VipActorDeps) {
         retryMs: RETRY_MS,
       }),
     },
-    delays: { preemptDelay: s.preemptDelayMs },
+    delays: { preemptDelay: s.preemptDelayMs, bindCheck: s.bindCheckMs, bindRecheck: s.bindRecheckMs },
   });
 }

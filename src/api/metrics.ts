@@ -160,6 +160,19 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
     },
   });
   new Gauge({
+    name: 'link_endpoint_address_conflict',
+    help: 'VIPs not taken because another station answered for the address (1), by the MAC that answered',
+    labelNames: ['endpoint', 'election_key', 'mac'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const view of agent?.list() ?? []) {
+        if (view.conflict_mac)
+          this.set({ endpoint: view.id, election_key: view.election_key, mac: view.conflict_mac }, 1);
+      }
+    },
+  });
+  new Gauge({
     name: 'link_endpoints',
     help: 'VIPs configured on this host',
     registers,

@@ -297,6 +297,21 @@ export const settings = {
       "time between reads of the VIP interface's link; a holder whose link goes down hands its VIPs over",
     schema: duration({ unit: 'ms', out: 'ms', min: 0, exclusive: true }),
   }),
+  bindCheckMs: setting({
+    flag: '--bind-check',
+    arg: 'MS',
+    default: '1000',
+    description:
+      'before a VIP is first bound, ARP-probe it (IPv6: DAD) and wait this long for a station that already has it; one that answers keeps it (state ADDRESS_CONFLICT). 0 skips the check',
+    schema: duration({ unit: 'ms', out: 'ms', min: 0 }),
+  }),
+  bindRecheckMs: setting({
+    flag: '--bind-recheck',
+    arg: 'SECONDS',
+    default: '10',
+    description: 'time between probes of an address found in use, until it is free',
+    schema: duration({ unit: 's', out: 'ms', min: 0, exclusive: true }),
+  }),
   expiryMarginMs: setting({
     flag: '--expiry-margin',
     arg: 'MS',

@@ -17,6 +17,8 @@ export function toAgentSettings(config: LinkConfig): AgentSettings {
     arpRefreshMs: config.arpRefreshMs,
     reconcileMs: config.reconcileIntervalMs,
     handoverTimeoutMs: config.handoverTimeoutMs,
+    bindCheckMs: config.bindCheckMs,
+    bindRecheckMs: config.bindRecheckMs,
     maxEndpoints: config.maxEndpoints,
     defaultFaultPolicy: config.faultPolicy,
     publishStatus: config.statusPublish,

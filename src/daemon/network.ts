@@ -58,6 +58,8 @@ export function dryRunNetwork(logger: Logger): HostNetwork {
     },
     announcer: {
       announce: async () => {},
+      // Nothing is sent, so nothing answers: every address is free.
+      probe: async () => {},
       watchConflicts: () => () => {},
     },
     close: async () => {},

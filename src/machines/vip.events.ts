@@ -48,6 +48,8 @@ export type VipEvent =
   | { type: 'net.bound' }
   | { type: 'net.error'; detail: string }
   | { type: 'arp.conflict'; mac: string }
+  /** Before the first bind: a station answered the address probe, so the address is in use. */
+  | { type: 'address.taken'; mac: string }
   /** What the peer monitor (src/actors/peer-monitor.ts) learns of the holder's host. */
   | { type: 'holder.suspected'; host: string }
   | { type: 'holder.confirmed'; host: string }

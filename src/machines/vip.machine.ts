@@ -1,4 +1,4 @@
-import { assign, fromCallback, fromPromise, not, sendTo, setup } from 'xstate';
+import { and, assign, fromCallback, fromPromise, not, sendTo, setup } from 'xstate';
 import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
 import { outranks } from '../model/placement.js';
 import type { HealthCheck } from '../ports/health.js';
@@ -40,6 +40,10 @@ export interface VipContext {
   link: { up: boolean; detail: string };
   /** Another host claiming this VIP back, if any. */
   claimant: string | undefined;
+  /** The address was probed free on the segment once: later elections bind without asking. */
+  addressChecked: boolean;
+  /** The MAC of the station that answered the last probe, while the address is in use. */
+  conflictMac: string | undefined;
 }
 
 export interface LockKeyInput {
@@ -71,6 +75,9 @@ export interface UnbindInput extends AddressInput {
 export interface LinkInput {
   ip: string;
 }
+export interface AddressCheckInput {
+  ip: string;
+}
 export interface HandoverInput {
   electionKey: string;
   ip: string;
@@ -98,6 +105,11 @@ export const vipMachine = setup({
     holder: fromCallback<HolderCommand, HolderInput>(() => {}),
     /** Unbinds the VIP, retrying until it is gone; after a fault, once the holder has announced it. */
     unbinder: fromCallback<VipEvent, UnbindInput>(() => {}),
+    /**
+     * Probes the address on the segment (ARP probe / DAD, claiming nothing) and reports
+     * `address.taken` with the MAC of a station that answers (src/actors/address-check.actor.ts).
+     */
+    addressCheck: fromCallback<VipEvent, AddressCheckInput>(() => {}),
     /** Deletes our lock key so another host takes over at once. */
     releaseLock: fromPromise<void, LockKeyInput>(async () => {}),
     /** On stop and drain: release the lock, wait for a new holder (bounded), then unbind, unless holding. */
@@ -116,6 +128,10 @@ export const vipMachine = setup({
     preemptDelay: 30_000,
     /** Until the previous holder's lease, whose claim was ended early, could have expired. */
     oldLeaseDeadline: ({ context }) => context.holdOffMs,
+    /** How long the address probes wait for an answer before the address counts as free. */
+    bindCheck: 1000,
+    /** How often an address found in use is probed again. */
+    bindRecheck: 10_000,
   },
   guards: {
     faultActivates: ({ context }) => context.endpoint.faultPolicy === 'activate',
@@ -137,6 +153,10 @@ export const vipMachine = setup({
       event.type === 'preferred.claim' &&
       event.claimant !== undefined &&
       outranks(placementOf(context), electionKeyOf(context.endpoint.ip), event.claimant, context.hostname),
+    /** Taking the address for the first time: never probed, and no LinK host seen holding it. */
+    firstTake: ({ context }) => !context.addressChecked && context.holder === undefined,
+    /** `--bind-check` above 0; provided at the composition root (off in the bare machine). */
+    addressCheckOn: () => false,
   },
   actions: {
     recordLock: assign(({ event }) =>
@@ -158,6 +178,10 @@ export const vipMachine = setup({
     recordNetError: assign(({ event }) => (event.type === 'net.error' ? { lastNetError: event.detail } : {})),
     clearNetError: assign({ lastNetError: undefined }),
     countConflict: assign({ conflicts: ({ context }) => context.conflicts + 1 }),
+    recordAddressTaken: assign(({ event }) =>
+      event.type === 'address.taken' ? { conflictMac: event.mac } : {},
+    ),
+    markAddressChecked: assign({ addressChecked: true, conflictMac: undefined }),
     updateChecks: assign(({ context, event }) =>
       event.type === 'checks.update'
         ? {
@@ -208,6 +232,8 @@ export const vipMachine = setup({
     spread: input.spread === true,
     link: { up: true, detail: 'not checked yet' },
     claimant: undefined,
+    addressChecked: false,
+    conflictMac: undefined,
   }),
   initial: 'running',
   output: ({ context }) => ({ id: context.endpoint.id }),
@@ -272,6 +298,11 @@ export const vipMachine = setup({
               on: {
                 elected: [
                   { guard: 'mustWaitOldLease', target: 'AWAITING_OLD_LEASE', actions: 'recordLock' },
+                  {
+                    guard: and(['firstTake', 'addressCheckOn']),
+                    target: 'CHECKING_ADDRESS',
+                    actions: 'recordLock',
+                  },
                   { target: 'ACTIVATED', actions: 'recordLock' },
                 ],
                 demoted: { target: 'STANDBY', actions: 'recordLock' },
@@ -288,6 +319,11 @@ export const vipMachine = setup({
               on: {
                 elected: [
                   { guard: 'mustWaitOldLease', target: 'AWAITING_OLD_LEASE', actions: 'recordLock' },
+                  {
+                    guard: and(['firstTake', 'addressCheckOn']),
+                    target: 'CHECKING_ADDRESS',
+                    actions: 'recordLock',
+                  },
                   { target: 'ACTIVATED', actions: 'recordLock' },
                 ],
                 demoted: { target: '.following', actions: 'recordLock' },
@@ -333,6 +369,30 @@ export const vipMachine = setup({
             // `release` VIP, that host may still bind it until its own deadline passes.
             AWAITING_OLD_LEASE: {
               after: { oldLeaseDeadline: 'ACTIVATED' },
+              on: {
+                demoted: { target: 'STANDBY', actions: 'recordLock' },
+                elected: { actions: 'recordLock' },
+              },
+            },
+            // The lock is ours and nobody of LinK has held the address: look before taking it. A
+            // station that answers keeps its address; nothing is bound or announced for it.
+            CHECKING_ADDRESS: {
+              invoke: {
+                id: 'addressCheck',
+                src: 'addressCheck',
+                input: ({ context }) => ({ ip: context.endpoint.ip }),
+                onError: { actions: 'recordActorError' },
+              },
+              after: { bindCheck: { target: 'ACTIVATED', actions: 'markAddressChecked' } },
+              on: {
+                'address.taken': { target: 'ADDRESS_CONFLICT', actions: 'recordAddressTaken' },
+                demoted: { target: 'STANDBY', actions: 'recordLock' },
+                elected: { actions: 'recordLock' },
+              },
+            },
+            // Keeps the lock, so no other LinK host binds the address either, until it is free.
+            ADDRESS_CONFLICT: {
+              after: { bindRecheck: 'CHECKING_ADDRESS' },
               on: {
                 demoted: { target: 'STANDBY', actions: 'recordLock' },
                 elected: { actions: 'recordLock' },

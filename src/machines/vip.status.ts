@@ -10,6 +10,8 @@ export const VIP_STATUSES = [
   'DRAINED',
   'STOPPING',
   'STOPPED',
+  // Not LinK's: elected, but another station answered for the address, so it is not taken.
+  'ADDRESS_CONFLICT',
 ] as const;
 export type VipStatus = (typeof VIP_STATUSES)[number];
 
@@ -20,6 +22,8 @@ export function statusOf(snapshot: SnapshotFrom<VipMachine>): VipStatus {
   }
   // Elected but waiting out an ended claim's lease: not bound yet.
   if (hasState(snapshot.value, 'AWAITING_OLD_LEASE')) return 'STANDBY';
+  // Elected, probing the address before the first bind: not bound yet.
+  if (hasState(snapshot.value, 'CHECKING_ADDRESS')) return 'STANDBY';
   return 'BOOTING';
 }
 

@@ -25,6 +25,12 @@ export interface Conflict {
 export interface AnnouncerPort {
   /** Sends one round of gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6). */
   announce(ip: string): Promise<void>;
+  /**
+   * Asks the segment whether a station already has `ip`, claiming nothing: an ARP probe (sender
+   * IP 0.0.0.0, RFC 5227) or a DAD neighbour solicitation (source ::, RFC 4862). A station that
+   * has it answers, and `watchConflicts` reports that answer.
+   */
+  probe(ip: string): Promise<void>;
   /** Reports frames from another MAC that claim `ip`; returns an unsubscribe. */
   watchConflicts(ip: string, onConflict: (conflict: Conflict) => void): () => void;
 }

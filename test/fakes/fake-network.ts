@@ -61,6 +61,15 @@ export class FakeAnnouncer implements AnnouncerPort {
     // Frames reach every station in the order they were sent, after the send: as on a wire.
     for (const peer of this.segment ?? []) if (peer !== this) queueMicrotask(() => peer.claim(ip, this.mac));
   }
+  /** Addresses probed, in order. */
+  readonly probed: string[] = [];
+  /** Other stations on the segment that have an address (ip -> MAC): they answer probes for it. */
+  readonly owners = new Map<string, string>();
+  async probe(ip: string) {
+    this.probed.push(ip);
+    const owner = this.owners.get(ip);
+    if (owner !== undefined && !this.muted) queueMicrotask(() => this.claim(ip, owner));
+  }
   watchConflicts(ip: string, onConflict: (c: Conflict) => void) {
     this.conflictListeners.set(ip, onConflict);
     return () => {

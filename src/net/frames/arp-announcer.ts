@@ -2,7 +2,7 @@ import { type Clock, sleep } from '../../ports/clock.js';
 import { type Logger, silentLogger } from '../../ports/logger.js';
 import type { AnnounceOptions, AnnouncerPort, Conflict } from '../../ports/network.js';
 import { parseVip, vipAddress } from '../address/vip-cidr.js';
-import { announcementFrames, parseClaim } from './frame-codec.js';
+import { announcementFrames, arpProbe, dadSolicitation, parseClaim } from './frame-codec.js';
 import type { FrameLink } from './frame-link.js';
 import { type FrameLinkRegistry, frameLinks, type SharedFrameLink } from './frame-link-registry.js';
 
@@ -66,6 +66,20 @@ export class CapAnnouncer implements AnnouncerPort {
     }
     this.#counters.framesSent += frames.length;
     this.#counters.rounds += 1;
+  }
+
+  async probe(ip: string): Promise<void> {
+    if (this.#closed) throw new Error(`announcer on ${this.iface} is closed`);
+    const vip = parseVip(ip);
+    const link = await this.#shared.link();
+    const frame = vip.family === 4 ? arpProbe(link.mac, vip.ip) : dadSolicitation(link.mac, vip.ip);
+    try {
+      await link.send([frame]);
+    } catch (error) {
+      await this.#shared.checkStale(link);
+      throw error;
+    }
+    this.#counters.framesSent += 1;
   }
 
   watchConflicts(ip: string, onConflict: (conflict: Conflict) => void): () => void {

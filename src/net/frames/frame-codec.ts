@@ -85,6 +85,41 @@ export function garpReply(mac: string, ip: string): Buffer {
 }
 
 /**
+ * ARP probe (RFC 5227 2.1.1): "who has `ip`?" from our MAC with sender IP 0.0.0.0, so no cache
+ * learns anything from it; a station that has `ip` answers with a reply.
+ */
+export function arpProbe(mac: string, ip: string): Buffer {
+  const frame = arpFrame(ARP_REQUEST, mac, ip, Buffer.alloc(6));
+  Buffer.alloc(4).copy(frame, 28); // sender IP 0.0.0.0
+  return frame;
+}
+
+/**
+ * Duplicate address detection (RFC 4862 5.4.2): a neighbour solicitation for `ip` from the
+ * unspecified address to its solicited-node multicast group, without a source link-layer option
+ * (forbidden from ::). A station that has `ip` answers with an advertisement to all nodes.
+ */
+export function dadSolicitation(mac: string, ip: string): Buffer {
+  const target = ipv6Bytes(ip);
+  const source = Buffer.alloc(16);
+  const destination = ipv6Bytes('ff02::1:ff00:0');
+  target.copy(destination, 13, 13, 16);
+  const icmp = Buffer.alloc(24);
+  icmp.writeUInt8(ICMPV6_NS, 0);
+  target.copy(icmp, 8);
+  icmp.writeUInt16BE(icmpv6Checksum(source, destination, icmp), 2);
+  const ipv6 = Buffer.alloc(40);
+  ipv6.writeUInt32BE(0x60000000, 0);
+  ipv6.writeUInt16BE(icmp.length, 4);
+  ipv6.writeUInt8(NEXT_HEADER_ICMPV6, 6);
+  ipv6.writeUInt8(255, 7);
+  source.copy(ipv6, 8);
+  destination.copy(ipv6, 24);
+  const multicastMac = `33:33:ff:${[...target.subarray(13, 16)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+  return Buffer.concat([ethernetHeader(multicastMac, mac, ETHERTYPE_IPV6), ipv6, icmp]);
+}
+
+/**
  * Unsolicited neighbour advertisement for `ip` to all nodes: hop limit 255 (receivers drop NDP
  * that crossed a router), Override set so caches replace the old MAC, Solicited clear as RFC 4861
  * requires for multicast. The source address is the VIP itself, as Linux does for its own

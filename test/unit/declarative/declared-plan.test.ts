@@ -22,6 +22,7 @@ function view(n: number, overrides: Partial<EndpointView> = {}): EndpointView {
     health: null,
     last_fault: null,
     conflicts: 0,
+    conflict_mac: null,
     ...overrides,
   };
 }

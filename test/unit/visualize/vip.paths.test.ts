@@ -27,6 +27,9 @@ const events: VipEvent[] = [
   { type: 'net.bound' },
   { type: 'net.error', detail: 'EPERM' },
   { type: 'arp.conflict', mac: '02:00:00:00:00:02' },
+  { type: 'address.taken', mac: '02:00:00:00:00:09' },
+  { type: 'xstate.after.bindCheck.vip.running.contending.CHECKING_ADDRESS' } as unknown as VipEvent,
+  { type: 'xstate.after.bindRecheck.vip.running.contending.ADDRESS_CONFLICT' } as unknown as VipEvent,
   { type: 'checks.update', checks: [], intervalMs: 1000 },
   { type: 'elected', holder: 'h1', revision: '9', holdOffMs: 5000 },
   { type: 'holder.suspected', host: 'h2' },
@@ -64,8 +67,11 @@ const input = (faultPolicy: FaultPolicy): VipInput => ({
 const serializeState = (snapshot: VipSnapshot) =>
   JSON.stringify([snapshot.value, snapshot.context.holder ?? null]);
 
+// With the address check before the first bind on (`--bind-check` > 0), as linkd runs by default.
+const machine = vipMachine.provide({ guards: { addressCheckOn: () => true } });
+
 function reachable(faultPolicy: FaultPolicy, fromState?: VipSnapshot) {
-  return getShortestPaths(vipMachine, {
+  return getShortestPaths(machine, {
     events,
     input: input(faultPolicy),
     serializeState,

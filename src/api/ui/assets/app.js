@@ -392,7 +392,8 @@
     card.policy.textContent = endpoint.fault_policy;
     card.faults.textContent =
       (endpoint.last_fault ? `last fault: ${endpoint.last_fault}` : 'no fault') +
-      (endpoint.conflicts ? ` · ${endpoint.conflicts} ARP conflicts` : '');
+      (endpoint.conflicts ? ` · ${endpoint.conflicts} ARP conflicts` : '') +
+      (endpoint.conflict_mac ? ` · address in use by ${endpoint.conflict_mac}: not taken` : '');
 
     const records = model.history.get(endpoint.id) || [];
     highlight(card, endpoint.status, records[records.length - 1]);

@@ -206,6 +206,7 @@ describe('announceBurst', () => {
     const times: number[] = [];
     const port: AnnouncerPort = {
       announce: async () => void times.push(clock.now()),
+      probe: async () => {},
       watchConflicts: () => () => {},
     };
     const done = announceBurst(port, '10.0.0.10', { count: 3, intervalMs: 1000 }, clock);
@@ -220,7 +221,11 @@ describe('announceBurst', () => {
   it('stops when aborted', async () => {
     const clock = new SimulatedClock();
     let rounds = 0;
-    const port: AnnouncerPort = { announce: async () => void rounds++, watchConflicts: () => () => {} };
+    const port: AnnouncerPort = {
+      announce: async () => void rounds++,
+      probe: async () => {},
+      watchConflicts: () => () => {},
+    };
     const abort = new AbortController();
     const done = announceBurst(port, '10.0.0.10', { count: 5, intervalMs: 100 }, clock, abort.signal);
     await new Promise((resolve) => setImmediate(resolve));
