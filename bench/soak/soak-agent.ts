@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Forward } from '../../test/lab/forward.js';
 import type { Lab, LabNode } from '../../test/lab/lab.js';
-import { exited } from '../../test/lab/processes.js';
+import { exited, processTree } from '../../test/lab/processes.js';
 
 /**
  * A linkd process in a host namespace for long runs: unlike the test suite's LabAgent it keeps no
@@ -40,6 +40,27 @@ export class SoakAgent {
   get running(): boolean {
     const child = this.child;
     return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
+  #paused: number[] = [];
+
+  /** SIGSTOP of the agent's process tree (its frame worker too): a frozen VM, a long GC pause. */
+  pause(): void {
+    if (!this.running || this.child?.pid === undefined) return;
+    this.#paused = processTree(this.child.pid);
+    for (const pid of this.#paused) process.kill(pid, 'SIGSTOP');
+  }
+
+  /** SIGCONT of what `pause()` stopped. */
+  resume(): void {
+    for (const pid of this.#paused.reverse()) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // exited meanwhile
+      }
+    }
+    this.#paused = [];
   }
 
   /** Resident set size in KiB, from /proc (the agent runs in the root PID namespace). */

@@ -1,4 +1,6 @@
-import { loadavg } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Backend } from '../../test/lab/backend.js';
 import { type EtcdCluster, startEtcdCluster } from '../../test/lab/etcd-cluster.js';
 import { InvariantChecker, type Violation } from '../../test/lab/invariants.js';
@@ -7,19 +9,30 @@ import { type MultiProbe, startMultiProbe } from '../../test/lab/multi-probe.js'
 import { buildLinkd, compiledLab, type LinkdRuntime } from '../linkd-build.js';
 import { SoakAgent } from './soak-agent.js';
 
-export type FaultType = 'agent-kill' | 'backend-stop' | 'etcd-member-restart' | 'partition' | 'holder-stall';
+export type FaultType =
+  | 'agent-kill'
+  | 'backend-stop'
+  | 'etcd-member-restart'
+  | 'partition'
+  | 'agent-pause'
+  | 'partition-compaction'
+  | 'clock-step'
+  | 'holder-stall';
 export const FAULT_TYPES: readonly FaultType[] = [
   'agent-kill',
   'backend-stop',
   'etcd-member-restart',
   'partition',
+  'agent-pause',
+  'partition-compaction',
+  'clock-step',
   'holder-stall',
 ];
 /**
  * Faults after which a host's claim may rightly end early: a partitioned host is cut off from etcd
  * and its clients, as dead to them. After any other fault, an ended claim took VIPs from a live host.
  */
-const HOST_GONE: ReadonlySet<FaultType> = new Set(['partition']);
+const HOST_GONE: ReadonlySet<FaultType> = new Set(['partition', 'partition-compaction']);
 
 export interface SoakOptions {
   minutes: number;
@@ -136,9 +149,25 @@ const DETECTION_MS: Record<FaultType, number> = {
   'etcd-member-restart': 0,
   // lease TTL + etcd's expiry scan, then binding up to 300 VIPs and ARP.
   partition: 6000 + 1000 + 10_000,
+  // The paused host's kernel and backend keep serving its VIPs; the others bind them after the TTL.
+  'agent-pause': 6000 + 1000 + 10_000,
+  'partition-compaction': 6000 + 1000 + 10_000,
+  // Nothing may move.
+  'clock-step': 0,
   // The kernel keeps answering while the agent stalls 1-2 s: nothing may move.
   'holder-stall': 0,
 };
+
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
+
+/** etcd's current revision, from `etcdctl endpoint status`. */
+async function etcdRevision(etcd: EtcdCluster): Promise<number | undefined> {
+  const { stdout } = await etcd.etcdctl(['endpoint', 'status', '-w', 'json']);
+  const statuses = JSON.parse(stdout) as { Status?: { header?: { revision?: number } } }[];
+  const revisions = statuses.map((s) => Number(s.Status?.header?.revision ?? 0));
+  const revision = Math.max(0, ...revisions);
+  return revision > 0 ? revision : undefined;
+}
 
 /** Creates a VIP through an agent's API, retrying what a loaded agent or etcd refused for a while. */
 async function createVip(agent: SoakAgent, vip: string): Promise<void> {
@@ -195,9 +224,26 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const backends = new Map<string, Backend | undefined>();
     for (const host of lab.hosts) backends.set(host.name, await lab.startBackend(host, { port: PORT }));
     const agentLab = options.runtime === 'compiled' ? compiledLab(lab, await buildLinkd()) : lab;
+    // Every agent runs under libfaketime, its wall-clock offset in a file the clock-step fault rewrites.
+    const clockDir = mkdtempSync(join(tmpdir(), 'lks-clock-'));
+    lab.ownPath(clockDir);
+    const clockFile = (host: string) => join(clockDir, host);
     for (const host of lab.hosts) {
+      writeFileSync(clockFile(host.name), '+0\n');
       agents.push(
-        new SoakAgent(agentLab, host, { LINK_ETCD: etcd.endpoints.join(','), ...AGENT_ENV }, options.logDir),
+        new SoakAgent(
+          agentLab,
+          host,
+          {
+            LINK_ETCD: etcd.endpoints.join(','),
+            ...AGENT_ENV,
+            LD_PRELOAD: LIBFAKETIME,
+            FAKETIME_TIMESTAMP_FILE: clockFile(host.name),
+            FAKETIME_NO_CACHE: '1',
+            FAKETIME_DONT_FAKE_MONOTONIC: '1',
+          },
+          options.logDir,
+        ),
       );
     }
     await Promise.all(agents.map((agent) => agent.start()));
@@ -306,7 +352,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       } else {
         const agent = pick(agents);
         target = agent.name;
-        end = checker.fault(`${type} ${target}`, DETECTION_MS[type]);
+        // A clock step must not move anything: no window for two holders.
+        end = type === 'clock-step' ? () => {} : checker.fault(`${type} ${target}`, DETECTION_MS[type]);
         if (type === 'agent-kill') {
           down.add(target);
           await agent.kill();
@@ -320,11 +367,30 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           await sleep(between(5000, 12_000));
           backends.set(target, await lab.startBackend(target, { port: PORT }));
           sick.delete(target);
+        } else if (type === 'agent-pause') {
+          // SIGSTOP of the agent and its frame worker for longer than the lease TTL.
+          down.add(target);
+          agent.pause();
+          await sleep(between(7000, 12_000));
+          agent.resume();
+          down.delete(target);
+        } else if (type === 'clock-step') {
+          // The wall clock an hour forward or back, and back again later: nothing may move.
+          writeFileSync(clockFile(target), random() < 0.5 ? '+3600\n' : '-3600\n');
+          await sleep(between(5000, 10_000));
+          writeFileSync(clockFile(target), '+0\n');
         } else {
           cut.add(target);
           sick.add(target);
           await lab.partition(target);
           await sleep(between(8000, 15_000));
+          if (type === 'partition-compaction') {
+            // The others took its VIPs meanwhile: compacting now makes its lock watch resume from a
+            // revision etcd no longer has.
+            const revision = await etcdRevision(etcd);
+            if (revision) await etcd.etcdctl(['compact', String(revision), '--physical']);
+            else log('partition-compaction: could not read the etcd revision; not compacted');
+          }
           await lab.heal(target);
           cut.delete(target);
           sick.delete(target);

@@ -15,6 +15,9 @@ import { LockWatcher } from './lock-watcher.js';
  */
 export class AnnounceRequests {
   readonly #watcher: LockWatcher;
+  /** Requests waiting for a lease in force. */
+  readonly #pending = new Set<string>();
+  #offLease: (() => void) | undefined;
 
   constructor(
     private readonly deps: {
@@ -34,17 +37,38 @@ export class AnnounceRequests {
   }
 
   stop(): Promise<void> {
+    this.#offLease?.();
     return this.#watcher.stop();
   }
 
-  /** Asks the holder of `electionKey` to announce it; best effort (the wait is bounded anyway). */
+  /**
+   * Asks the holder of `electionKey` to announce it; best effort (the wait is bounded anyway). Only
+   * on a lease in force: right after a heal the old lease may be gone in etcd, and the request then
+   * goes out once the new lease is granted. A write of its own, not batched with other puts, so a
+   * lease etcd no longer has fails this request alone.
+   */
   ask(electionKey: string): void {
-    const lease = this.deps.hostLease.inForce;
-    if (!lease) return;
+    const lease = this.deps.hostLease;
+    if (lease.inForceNow && lease.etcdReachable) {
+      this.#put(electionKey, lease.inForce?.leaseId as string);
+      return;
+    }
+    this.#pending.add(electionKey);
+    this.#offLease ??= lease.subscribe((event) => {
+      if (event.type !== 'lease.granted') return;
+      const keys = [...this.#pending];
+      this.#pending.clear();
+      for (const key of keys) this.#put(key, event.leaseId);
+    });
+  }
+
+  #put(electionKey: string, leaseId: string): void {
     this.deps.kv
-      .put(keys.announceRequest(electionKey), this.deps.hostname, lease.leaseId)
+      .writeBatch([
+        { type: 'put', key: keys.announceRequest(electionKey), value: this.deps.hostname, leaseId },
+      ])
       .catch((error: unknown) =>
-        this.deps.logger.warn({ err: error, electionKey }, 'could not ask the holder to announce the VIP'),
+        this.deps.logger.info({ err: error, electionKey }, 'could not ask the holder to announce the VIP'),
       );
   }
 

@@ -37,6 +37,14 @@ export class StallingRelay {
     }
   }
 
+  /** Closes every connection open now, as a network that dropped them; new ones flow. */
+  reset(): void {
+    for (const pair of this.#open) {
+      pair.inbound.destroy();
+      pair.outbound.destroy();
+    }
+  }
+
   async close(): Promise<void> {
     for (const pair of this.#open) {
       pair.inbound.destroy();
