@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Browser, Page } from 'playwright-core';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemRoutes } from '../../src/api/system.routes.js';
 import { createUiRoutes } from '../../src/api/ui/ui.routes.js';
 import { UiFakeAgent } from '../fakes/ui-fake-agent.js';
 import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
@@ -89,7 +91,10 @@ describe.skipIf(!hasChromium)('the live view in headless Chromium', () => {
       for (const view of agent.endpoints.values()) view.lease_deadline = seconds(6);
     }, 1000);
 
-    const app = new Hono().route('/ui', createUiRoutes({ agent }));
+    // The API's /history beside the live view, as createApp mounts them.
+    const app = new Hono()
+      .route('/ui', createUiRoutes({ agent }))
+      .route('/', systemRoutes(agent, new Registry()));
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
     await new Promise<void>((resolve) => server.once('listening', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -214,6 +219,10 @@ describe.skipIf(!hasChromium)('the live view in headless Chromium', () => {
         ['node-b', 'ACTIVATED'],
         ['node-c', 'FAILING'],
       ]);
+    // The history section lists the transition, newest first, with its host and cause.
+    await expect
+      .poll(() => page.locator('[data-testid="history-record"]').first().textContent(), { timeout: 8000 })
+      .toContain('node-b holds the lock (fencing token 58)');
     await page.screenshot({ path: join(artifacts, 'ui-after-failover.png'), fullPage: true });
   });
 

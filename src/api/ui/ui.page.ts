@@ -46,6 +46,11 @@ export function page(parts: PageParts) {
         <div class="cluster-vips" data-testid="cluster-vips"></div>
         <p class="empty" data-testid="cluster-empty" hidden>No host has published a status yet.</p>
       </section>
+      <section class="history" data-testid="cluster-history">
+        <h2 class="section">History<span class="muted">the latest transitions of every host, from etcd; they outlive their host</span></h2>
+        <p class="empty" data-testid="history-empty" hidden>No transition recorded yet.</p>
+        <ol class="timeline history-list" data-testid="history-list"></ol>
+      </section>
       <section>
         <h2 class="section">Endpoints on this host</h2>
         <p class="empty" data-testid="no-endpoints" hidden>

@@ -23,6 +23,8 @@
   const TIMELINE_DEPTH = 25;
   const STATE_POLL_MS = 2000;
   const CLUSTER_POLL_MS = 1500;
+  const HISTORY_POLL_MS = 5000;
+  const HISTORY_DEPTH = 30;
 
   const model = {
     /** @type {UiState | null} */
@@ -172,6 +174,23 @@
     renderPeers();
   });
 
+  // The API's durable history (`GET /history`), next to the live view's own routes. Its problems
+  // show in its own section: the rest of the page works without it.
+  let historyBusy = false;
+  async function refreshHistory() {
+    if (historyBusy) return;
+    historyBusy = true;
+    try {
+      renderHistory(await getJson(`../history?limit=${HISTORY_DEPTH}`));
+    } catch (error) {
+      const empty = element('[data-testid="history-empty"]');
+      empty.hidden = false;
+      empty.textContent = `History unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      historyBusy = false;
+    }
+  }
+
   /** @param {TransitionRecord} r */
   function recordKey(r) {
     return [r.at, r.endpointId, r.hostname, r.from, r.to, r.event].join('|');
@@ -205,6 +224,7 @@
     clearTimeout(followUp);
     followUp = setTimeout(refreshState, 150);
     setTimeout(refreshCluster, 150);
+    setTimeout(refreshHistory, 500);
   }
 
   function connect() {
@@ -605,6 +625,35 @@
     }
   }
 
+  // ---- durable history
+
+  /** @param {{ history: TransitionRecord[], source?: string }} answer */
+  function renderHistory(answer) {
+    const records = [...answer.history].reverse();
+    const empty = element('[data-testid="history-empty"]');
+    empty.hidden = records.length > 0;
+    empty.textContent = 'No transition recorded yet.';
+    fill(
+      element('[data-testid="history-list"]'),
+      ...records.map((r) =>
+        h('li', { 'data-testid': 'history-record' }, [
+          h('time', { text: `${new Date(r.at).toLocaleDateString()} ${clock(r.at)}` }),
+          h('div', { class: 'move' }, [
+            h('span', { class: 'mono', text: r.hostname }),
+            h('span', { class: 'mono', text: r.ip || r.electionKey }),
+            badge(r.from),
+            h('span', { class: 'arrow', text: '→' }),
+            badge(r.to),
+            h('span', { class: 'muted', text: r.cause }),
+          ]),
+        ]),
+      ),
+      answer.source === 'local'
+        ? h('li', { class: 'muted', text: "etcd could not be read: this host's recent transitions only" })
+        : null,
+    );
+  }
+
   // ---- clocks
 
   function tick() {
@@ -638,6 +687,8 @@
   connect();
   refreshState();
   refreshCluster();
+  refreshHistory();
+  setInterval(refreshHistory, HISTORY_POLL_MS);
   setInterval(refreshState, STATE_POLL_MS);
   setInterval(refreshCluster, CLUSTER_POLL_MS);
   setInterval(tick, 100);
