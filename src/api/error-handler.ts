@@ -7,6 +7,7 @@ import {
   DrainRefusedError,
   DuplicateEndpointError,
   EndpointNotFoundError,
+  EtcdOutOfSpaceError,
   FailoverRefusedError,
   ShuttingDownError,
   TooManyEndpointsError,
@@ -31,6 +32,7 @@ function statusOf(error: unknown): ContentfulStatusCode | undefined {
   if (error instanceof FailoverRefusedError) return 409;
   if (error instanceof DrainRefusedError) return 409;
   if (error instanceof ShuttingDownError) return 503;
+  if (error instanceof EtcdOutOfSpaceError) return 503;
   if (error instanceof ChangesIncompleteError) return 503;
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { castGrpcError, Etcd3, type IKeyValue, isRecoverableError, type Watcher } from 'etcd3';
+import { EtcdOutOfSpaceError } from '../model/errors.js';
 import { monotonicNow } from '../ports/clock.js';
 import type {
   CoordinationPort,
@@ -151,7 +152,9 @@ export class EtcdCoordination implements CoordinationPort {
 
   private count<T>(kind: string, call: Promise<T>): Promise<T> {
     this.calls.set(kind, (this.calls.get(kind) ?? 0) + 1);
-    return call;
+    return call.catch((error: unknown) => {
+      throw isOutOfSpace(error) ? new EtcdOutOfSpaceError(error) : error;
+    });
   }
 
   private async grant(ttlSeconds: number): Promise<LeaseId> {
@@ -273,6 +276,11 @@ function toRequestOp(write: KvWrite) {
       ...(write.leaseId ? { lease: write.leaseId } : {}),
     },
   };
+}
+
+/** etcd's answer to a write while its NOSPACE alarm is raised. */
+function isOutOfSpace(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('database space exceeded');
 }
 
 /** A call that never got an answer from etcd (timed out, refused, reset), as opposed to etcd's own error. */

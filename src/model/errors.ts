@@ -44,6 +44,16 @@ export class FailoverRefusedError extends LinkError {}
 /** A drain that would leave a VIP without a holder: no other host could take it. */
 export class DrainRefusedError extends LinkError {}
 
+/** etcd raised its NOSPACE alarm: it refuses every write until an operator frees space. */
+export class EtcdOutOfSpaceError extends LinkError {
+  constructor(cause: unknown) {
+    super(
+      'etcd is out of space (NOSPACE alarm) and refuses writes: compact and defragment it, then run `etcdctl alarm disarm`',
+      { cause },
+    );
+  }
+}
+
 /** The agent is shutting down and accepts no more writes. */
 export class ShuttingDownError extends LinkError {
   constructor() {

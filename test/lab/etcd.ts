@@ -17,6 +17,8 @@ export interface LabEtcdOptions {
   peerPort?: number;
   /** How long to wait for /health (default 10 s). */
   readyTimeoutMs?: number;
+  /** More etcd flags, e.g. `--quota-backend-bytes=...`. */
+  extraArgs?: readonly string[];
 }
 
 export interface LabEtcd {
@@ -73,6 +75,7 @@ export async function startLabEtcd(lab: Lab, options: LabEtcdOptions = {}): Prom
     'new',
     '--log-level',
     'warn',
+    ...(options.extraArgs ?? []),
   ];
 
   let child: ChildProcessWithoutNullStreams | undefined;

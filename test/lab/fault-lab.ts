@@ -14,6 +14,8 @@ export interface FaultLabOptions {
   hosts: number;
   /** A 3-member etcd cluster instead of one member. */
   cluster?: boolean;
+  /** More flags for the single etcd member. */
+  etcdArgs?: readonly string[];
   /** Extra LINK_* settings for every agent. */
   agentEnv?: Record<string, string>;
   /** Extra environment for one host's agent, by host name (e.g. libfaketime's). */
@@ -91,7 +93,7 @@ export class FaultLab {
       this.etcdEndpoints = this.cluster.endpoints;
       this.etcdctl = (args) => (this.cluster as EtcdCluster).etcdctl(args);
     } else {
-      this.single = await lab.startEtcd();
+      this.single = await lab.startEtcd(options.etcdArgs ? { extraArgs: options.etcdArgs } : {});
       this.etcdEndpoints = this.single.endpoints;
       this.etcdctl = (args) => (this.single as LabEtcd).etcdctl(args);
     }

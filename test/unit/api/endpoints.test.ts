@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EtcdOutOfSpaceError } from '../../../src/model/errors.js';
 import { setup, UNKNOWN_ID, VALID_BODY } from './harness.js';
 
 describe('GET /endpoints', () => {
@@ -264,6 +265,18 @@ describe('POST /endpoints', () => {
     expect(status).toBe(503);
     expect(json.error).toMatch(/shutting down/);
     expect(headers.get('retry-after')).toBe('5');
+  });
+
+  it('answers 503 naming the fix when etcd is out of space (NOSPACE alarm)', async () => {
+    const { agent, call } = setup();
+    agent.create = async () => {
+      throw new EtcdOutOfSpaceError(
+        new Error('8 RESOURCE_EXHAUSTED: etcdserver: mvcc: database space exceeded'),
+      );
+    };
+    const { status, json } = await call('POST', '/endpoints', VALID_BODY);
+    expect(status).toBe(503);
+    expect(json.error).toMatch(/out of space.*etcdctl alarm disarm/);
   });
 
   it('answers 413 for a body over 64 KiB', async () => {
