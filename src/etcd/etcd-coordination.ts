@@ -30,6 +30,13 @@ export class EtcdCoordination implements CoordinationPort {
    * `leaseCall`.
    */
   #leaseConnection: Etcd3;
+  /**
+   * Liveness records (suspicions, refutations, ended claims) on a connection of their own: not
+   * behind the campaigns' circuit breakers, which a loaded host opens and which would refuse its
+   * refutation unsent, and not on the lease's, whose keepalives a slow liveness call must not
+   * disturb.
+   */
+  #livenessConnection: Etcd3;
   readonly lease: LeasePort;
   readonly lock: LockPort;
   readonly kv: KvPort;
@@ -44,6 +51,7 @@ export class EtcdCoordination implements CoordinationPort {
   constructor(private readonly conn: EtcdConnection) {
     this.client = new Etcd3(toEtcd3Options(conn));
     this.#leaseConnection = new Etcd3(toEtcd3Options(conn));
+    this.#livenessConnection = new Etcd3(toEtcd3Options(conn));
     this.lease = {
       grant: (ttl) => this.grant(ttl),
       keepAlive: (id) => this.keepAlive(id),
@@ -72,7 +80,7 @@ export class EtcdCoordination implements CoordinationPort {
       writeBatch: (writes, onApplied) => this.writeBatch(writes, onApplied),
     };
     this.liveness = etcdLivenessStore(
-      (kind, call) => this.count(kind, this.leaseCall(call)),
+      (kind, call) => this.count(kind, this.livenessCall(call)),
       this.client,
       () => this.opts(),
     );
@@ -81,6 +89,7 @@ export class EtcdCoordination implements CoordinationPort {
   async close(): Promise<void> {
     this.client.close();
     this.#leaseConnection.close();
+    this.#livenessConnection.close();
   }
 
   /**
@@ -96,6 +105,20 @@ export class EtcdCoordination implements CoordinationPort {
     } catch (error) {
       if (connection === this.#leaseConnection && isConnectionError(error)) {
         this.#leaseConnection = new Etcd3(toEtcd3Options(this.conn));
+        connection.close();
+      }
+      throw error;
+    }
+  }
+
+  /** As `leaseCall`, on the liveness connection. */
+  private async livenessCall<T>(call: (connection: Etcd3) => Promise<T>): Promise<T> {
+    const connection = this.#livenessConnection;
+    try {
+      return await call(connection);
+    } catch (error) {
+      if (connection === this.#livenessConnection && isConnectionError(error)) {
+        this.#livenessConnection = new Etcd3(toEtcd3Options(this.conn));
         connection.close();
       }
       throw error;

@@ -8,9 +8,9 @@ export type LivenessCall = <T>(kind: string, call: (client: Etcd3) => Promise<T>
 /**
  * The liveness records in etcd: probe addresses, suspicions and refutations ride their writers'
  * leases, so a dead observer's suspicion and a dead host's address vanish with them. Calls go
- * through `call`, i.e. the host lease's own connection: a loaded host whose hundreds of campaigns
- * time out opens the shared client's circuit breakers, and a refutation refused unsent there would
- * let peers end a live host's claim.
+ * through `call`, i.e. a connection of their own: a loaded host whose hundreds of campaigns time
+ * out opens the shared client's circuit breakers, and a refutation refused unsent there would let
+ * peers end a live host's claim.
  */
 export function etcdLivenessStore(
   call: LivenessCall,
