@@ -1,5 +1,6 @@
 import { castGrpcError, Etcd3, type IKeyValue, isRecoverableError, type Watcher } from 'etcd3';
 import { EtcdOutOfSpaceError } from '../model/errors.js';
+import { ROOT } from '../model/keys.js';
 import { monotonicNow } from '../ports/clock.js';
 import type {
   CoordinationPort,
@@ -65,15 +66,18 @@ export class EtcdCoordination implements CoordinationPort {
     };
     this.kv = {
       get: (key) =>
-        this.count('get', this.client.get(key).options(this.opts()).string()).then((v) => v ?? undefined),
+        this.count('get', this.client.get(key).options(this.opts()).string(), key).then(
+          (v) => v ?? undefined,
+        ),
       put: (key, value, leaseId) => this.#puts.put({ key, value, leaseId }),
       delete: async (key) => {
-        await this.count('delete', this.client.delete().key(key).options(this.opts()).exec());
+        await this.count('delete', this.client.delete().key(key).options(this.opts()).exec(), key);
       },
       list: async (prefix) => {
         const all = await this.count(
           'range',
           this.client.getAll().prefix(prefix).options(this.opts()).strings(),
+          `${prefix}*`,
         );
         return new Map(Object.entries(all));
       },
@@ -131,7 +135,7 @@ export class EtcdCoordination implements CoordinationPort {
 
   private async putOne({ key, value, leaseId }: PutRequest): Promise<void> {
     const put = this.client.put(key).value(value).options(this.opts());
-    await this.count('put', leaseId ? put.lease(leaseId).exec() : put.exec());
+    await this.count('put', leaseId ? put.lease(leaseId).exec() : put.exec(), key);
   }
 
   /** Puts that queued up together, as one transaction with no condition. */
@@ -143,7 +147,11 @@ export class EtcdCoordination implements CoordinationPort {
         ...(leaseId ? { lease: leaseId } : {}),
       },
     }));
-    await this.count('put_batch', this.client.kv.txn({ compare: [], success, failure: [] }, this.opts()));
+    await this.count(
+      'put_batch',
+      this.client.kv.txn({ compare: [], success, failure: [] }, this.opts()),
+      puts.map((put) => put.key).join(', '),
+    );
   }
 
   /** Bulk writes (declarative apply, bulk API): chunks of at most `MAX_TXN_OPS`, one after the other. */
@@ -173,10 +181,12 @@ export class EtcdCoordination implements CoordinationPort {
     }
   }
 
-  private count<T>(kind: string, call: Promise<T>): Promise<T> {
+  /** Counts the call; `key` (or prefix) names what etcd refused, when it refuses for permissions. */
+  private count<T>(kind: string, call: Promise<T>, key?: string): Promise<T> {
     this.calls.set(kind, (this.calls.get(kind) ?? 0) + 1);
     return call.catch((error: unknown) => {
-      throw isOutOfSpace(error) ? new EtcdOutOfSpaceError(error) : error;
+      if (isOutOfSpace(error)) throw new EtcdOutOfSpaceError(error);
+      throw key === undefined ? error : namingKey(error, kind, key);
     });
   }
 
@@ -237,6 +247,7 @@ export class EtcdCoordination implements CoordinationPort {
         .else(this.client.get(key))
         .options(this.opts())
         .commit(),
+      key,
     );
     if (res.succeeded) {
       const revision = res.header.revision;
@@ -258,12 +269,13 @@ export class EtcdCoordination implements CoordinationPort {
         .then(this.client.delete().key(key))
         .options(this.opts())
         .commit(),
+      key,
     );
     return res.succeeded;
   }
 
   private async readLock(key: string): Promise<LockState | undefined> {
-    const res = await this.count('range', this.client.get(key).options(this.opts()).exec());
+    const res = await this.count('range', this.client.get(key).options(this.opts()).exec(), key);
     const kv = res.kvs[0];
     return kv ? toLockState(kv) : undefined;
   }
@@ -314,4 +326,18 @@ function isConnectionError(error: unknown): boolean {
 
 function toLockState(kv: IKeyValue): LockState {
   return { holder: kv.value.toString(), leaseId: kv.lease, revision: kv.create_revision };
+}
+
+/**
+ * etcd's "permission denied" names neither the key nor the operation: an operator reading the
+ * log could not tell which grant the role lacks. Other errors pass unchanged.
+ */
+export function namingKey(error: unknown, operation: string, key: string): unknown {
+  if (!(error instanceof Error) || !/permission denied/i.test(error.message)) return error;
+  const wrapped = new Error(
+    `etcd permission denied: ${operation} on ${key}; the etcd user's role needs readwrite on the ${ROOT}/ prefix (README, Security)`,
+    { cause: error },
+  );
+  wrapped.name = error.name;
+  return wrapped;
 }
