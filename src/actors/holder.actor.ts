@@ -15,10 +15,6 @@ export interface HolderDeps {
   arpIntervalMs: number;
   /** Periodic re-announcement while ACTIVATED; 0 disables it. */
   arpRefreshMs: number;
-  /** How often to check that the address is still bound. */
-  reconcileMs: number;
-  /** Wait before retrying a failed bind. */
-  retryMs: number;
   /**
    * Minimum time between two defences (RFC 5227's DEFEND_INTERVAL); a claim inside it is answered
    * once it has passed, so the lock's holder always has the last word on the wire.
@@ -38,9 +34,11 @@ export interface HolderDeps {
 }
 
 /**
- * Runs while ACTIVATED: binds the VIP, announces it in a burst, re-binds it if an operator or DHCP
- * removed it, and defends it when another station claims it. Without the lock (bound by the fault
- * policy, or yielded by an operator failover) it does not defend: another station's claim makes it
+ * Runs while ACTIVATED: binds the VIP (at start and on `bind`), announces it in a burst, re-binds it
+ * on `reconcile` if an operator or DHCP removed it, and defends it when another station claims it.
+ * When to retry and reconcile is the statechart's (`retryDelay`, `reconcileInterval`). Without the
+ * lock (bound by the fault policy, or yielded by an operator failover) it does not defend: another
+ * station's claim makes it
  * go quiet, so neighbours stay with that station, until a `reannounce` says the lock is ours.
  * Leaving ACTIVATED stops it without unbinding, so the next state decides (STANDBY unbinds, a
  * hold-stop keeps the address).
@@ -103,11 +101,9 @@ export function createHolderActor(deps: HolderDeps) {
         bound = true;
         send({ type: 'net.bound' });
         burst();
-        later(deps.reconcileMs, () => void reconcile());
       } catch (error) {
         log.error({ err: error }, 'could not bind the VIP; retrying');
-        send({ type: 'net.error', detail: `bind ${ip}: ${errorText(error)}` });
-        later(deps.retryMs, () => void bind());
+        send({ type: 'bind.failed', detail: `bind ${ip}: ${errorText(error)}` });
       }
     };
 
@@ -122,7 +118,6 @@ export function createHolderActor(deps: HolderDeps) {
       } catch (error) {
         send({ type: 'net.error', detail: `reconcile ${ip}: ${errorText(error)}` });
       }
-      later(deps.reconcileMs, () => void reconcile());
     };
 
     const refresh = () => {
@@ -165,6 +160,8 @@ export function createHolderActor(deps: HolderDeps) {
     });
 
     receive((command) => {
+      if (command.type === 'bind') void bind();
+      if (command.type === 'reconcile' && bound) void reconcile();
       if (command.type === 'yield') defending = false;
       if (command.type === 'reannounce') {
         defending = true;

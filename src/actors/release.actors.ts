@@ -1,7 +1,6 @@
 import { fromPromise } from 'xstate';
-import type { HandoverInput, LockKeyInput } from '../machines/vip.machine.js';
+import type { AddressInput, HandoverInput, LockKeyInput } from '../machines/vip.machine.js';
 import { keys } from '../model/keys.js';
-import type { Clock } from '../ports/clock.js';
 import type { LockPort } from '../ports/coordination.js';
 import type { Logger } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
@@ -15,95 +14,87 @@ export interface ReleaseDeps {
   address: AddressPort;
   /** Sees the successor's announcement of the VIP (a claim from another station). */
   announcer: Pick<AnnouncerPort, 'watchConflicts'>;
-  clock: Clock;
   logger: Logger;
-  /** How long a stopping holder keeps the VIP bound while waiting for a successor. */
-  handoverTimeoutMs: number;
-  /** Wait before retrying a failed release of a failing VIP's lock. */
-  retryMs: number;
 }
 
 /**
- * FAILING: delete our lock so a healthy host takes over at once (only if it is ours). A failed
- * delete is retried for as long as the VIP stays FAILING: a lock left behind would keep every
- * other host out until the backend came back (hundreds of VIPs failing at once can time out).
+ * FAILING: one attempt to delete our lock so a healthy host takes over at once (only if it is
+ * ours). A failed delete rejects; the statechart tries again after `retryDelay` for as long as the
+ * VIP stays FAILING (hundreds of VIPs failing at once can time out).
  */
 export function createReleaseLockActor(deps: ReleaseDeps) {
-  return fromPromise<void, LockKeyInput>(async ({ input, signal }) => {
+  return fromPromise<void, LockKeyInput>(async ({ input }) => {
     const key = keys.lock(input.electionKey);
-    while (!signal.aborted) {
-      const lease = deps.hostLease.inForce;
-      if (!lease) return;
-      try {
-        await deps.locks.release(key, lease.leaseId);
-        return;
-      } catch (error) {
-        deps.logger.warn({ err: error, key }, 'could not release the lock of a failing VIP; retrying');
-      }
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          deps.clock.clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          resolve();
-        };
-        const timer = deps.clock.setTimeout(done, deps.retryMs);
-        signal.addEventListener('abort', done);
-      });
+    const lease = deps.hostLease.inForce;
+    if (!lease) return;
+    try {
+      await deps.locks.release(key, lease.leaseId);
+    } catch (error) {
+      deps.logger.warn({ err: error, key }, 'could not release the lock of a failing VIP; retrying');
+      throw error;
     }
   });
 }
 
 /**
- * STOPPING: make-before-break. Release the lock, keep the VIP bound until another host holds the
- * lock and has announced the VIP, so neighbours already point there (or the handover timeout
- * passes), then unbind. A `hold` stop keeps both for a quick restart.
+ * STOPPING: make-before-break. Releases the lock and resolves once another host holds it and has
+ * announced the VIP, so neighbours already point there. The statechart bounds the wait
+ * (`handoverTimeout`) and unbinds after it (`unbindOnStop`).
  */
 export function createHandoverActor(deps: ReleaseDeps) {
-  return fromPromise<void, HandoverInput>(async ({ input }) => {
-    if (input.mode === 'hold') return;
+  return fromPromise<void, HandoverInput>(async ({ input, signal }) => {
     const key = keys.lock(input.electionKey);
     const lease = deps.hostLease.inForce;
-    const deadline = deps.clock.now() + deps.handoverTimeoutMs;
-    // Watch from the start: the successor may announce before its lock reaches our watch.
+    if (!lease) return;
     let announced = false;
-    let onAnnounced: (() => void) | undefined;
+    let successor: string | undefined;
+    let done: (() => void) | undefined;
+    const settled = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const check = () => {
+      if (announced && successor !== undefined) done?.();
+    };
+    // Watch from the start: the successor may announce before its lock reaches our watch.
     const unwatch = deps.announcer.watchConflicts(input.ip, () => {
       announced = true;
-      onAnnounced?.();
+      check();
     });
+    const off = deps.watcher.on(key, (lock) => {
+      if (lock !== undefined && lock.leaseId !== lease.leaseId) {
+        successor = lock.holder;
+        check();
+      }
+    });
+    const timedOut = () => {
+      deps.logger.info(
+        { key, successor: successor ?? null, announced },
+        'no successor within the handover timeout',
+      );
+      done?.();
+    };
+    signal.addEventListener('abort', timedOut);
     try {
       let released = false;
-      if (lease) {
-        const successor = deps.watcher.waitFor(
-          key,
-          (lock) => lock !== undefined && lock.leaseId !== lease.leaseId,
-          deps.handoverTimeoutMs,
-        );
-        try {
-          released = await deps.locks.release(key, lease.leaseId);
-        } catch (error) {
-          deps.logger.warn({ err: error, key }, 'could not release the lock; it expires with the lease');
-        }
-        if (released) {
-          const outcome = await successor;
-          if (outcome !== 'timeout' && !announced) {
-            await new Promise<void>((resolve) => {
-              const timer = deps.clock.setTimeout(resolve, Math.max(0, deadline - deps.clock.now()));
-              onAnnounced = () => {
-                deps.clock.clearTimeout(timer);
-                resolve();
-              };
-            });
-          }
-          deps.logger.info(
-            { key, successor: outcome === 'timeout' ? null : outcome?.holder, announced },
-            outcome === 'timeout' ? 'no successor within the handover timeout' : 'handed over',
-          );
-        }
+      try {
+        released = await deps.locks.release(key, lease.leaseId);
+      } catch (error) {
+        deps.logger.warn({ err: error, key }, 'could not release the lock; it expires with the lease');
       }
+      if (!released || signal.aborted) return;
+      await settled;
+      if (!signal.aborted) deps.logger.info({ key, successor, announced }, 'handed over');
     } finally {
+      signal.removeEventListener('abort', timedOut);
       unwatch();
+      off();
     }
+  });
+}
+
+/** STOPPING, last: the VIP leaves the interface (after the handover, or with no successor in time). */
+export function createUnbindOnStopActor(deps: Pick<ReleaseDeps, 'address'>) {
+  return fromPromise<void, AddressInput>(async ({ input }) => {
     if (await deps.address.has(input.ip)) await deps.address.remove(input.ip);
   });
 }

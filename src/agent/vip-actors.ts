@@ -8,9 +8,13 @@ import { createHolderActor } from '../actors/holder.actor.js';
 import type { HostLease } from '../actors/host-lease.js';
 import { createLinkActor } from '../actors/link.actor.js';
 import type { LockWatcher } from '../actors/lock-watcher.js';
-import { createHandoverActor, createReleaseLockActor } from '../actors/release.actors.js';
+import {
+  createHandoverActor,
+  createReleaseLockActor,
+  createUnbindOnStopActor,
+} from '../actors/release.actors.js';
 import { createUnbinderActor } from '../actors/unbinder.actor.js';
-import { vipMachine } from '../machines/vip.machine.js';
+import { type VIP_DELAYS, vipMachine } from '../machines/vip.machine.js';
 import { electionKeyOf } from '../model/endpoint.js';
 import type { Clock } from '../ports/clock.js';
 import type { LockPort } from '../ports/coordination.js';
@@ -58,10 +62,7 @@ export function provideVipMachine(deps: VipActorDeps) {
     watcher: deps.watcher,
     address: deps.address,
     announcer: deps.announcer,
-    clock,
     logger,
-    handoverTimeoutMs: s.handoverTimeoutMs,
-    retryMs: RETRY_MS,
   };
   return vipMachine.provide({
     guards: { addressCheckOn: () => s.bindCheckMs > 0 },
@@ -104,8 +105,6 @@ export function provideVipMachine(deps: VipActorDeps) {
         arpCount: s.arpCount,
         arpIntervalMs: s.arpIntervalMs,
         arpRefreshMs: s.arpRefreshMs,
-        reconcileMs: s.reconcileMs,
-        retryMs: RETRY_MS,
         conflictHoldoffMs: 10_000,
         leaseInForce: () => deps.hostLease.inForceNow,
         ...(deps.announceRequests
@@ -137,6 +136,7 @@ export function provideVipMachine(deps: VipActorDeps) {
       }),
       releaseLock: createReleaseLockActor(release),
       handover: createHandoverActor(release),
+      unbindOnStop: createUnbindOnStopActor(release),
       linkState: createLinkActor(deps.link),
       preferredClaim: createClaimActor({
         hostname: deps.hostname,
@@ -148,6 +148,15 @@ export function provideVipMachine(deps: VipActorDeps) {
         retryMs: RETRY_MS,
       }),
     },
-    delays: { preemptDelay: s.preemptDelayMs, bindCheck: s.bindCheckMs, bindRecheck: s.bindRecheckMs },
+    delays: {
+      preemptDelay: s.preemptDelayMs,
+      bindCheck: s.bindCheckMs,
+      bindRecheck: s.bindRecheckMs,
+      reconcileInterval: s.reconcileMs,
+      retryDelay: RETRY_MS,
+      handoverTimeout: s.handoverTimeoutMs,
+    } satisfies Partial<
+      Record<'preemptDelay' | 'bindCheck' | 'bindRecheck' | keyof typeof VIP_DELAYS, number>
+    >,
   });
 }

@@ -46,6 +46,8 @@ export type VipEvent =
    */
   | { type: 'preferred.claim'; claimant: string | undefined }
   | { type: 'net.bound' }
+  /** The holder actor could not bind the VIP; the machine asks again after `retryDelay`. */
+  | { type: 'bind.failed'; detail: string }
   | { type: 'net.error'; detail: string }
   | { type: 'arp.conflict'; mac: string }
   /** Before the first bind: a station answered the address probe, so the address is in use. */
@@ -62,7 +64,12 @@ export type VipEventType = VipEvent['type'];
 export type ElectionCommand = { type: 'yield' };
 
 /**
- * Events the holder actor receives from its parent: announce again, or stop defending the VIP
- * against other claims because an operator failover hands it to another host.
+ * Events the holder actor receives from its parent: bind (on entering ACTIVATED and after
+ * `retryDelay`), check the address is still bound (every `reconcileInterval`), announce again, or
+ * stop defending the VIP against other claims because an operator failover hands it to another host.
  */
-export type HolderCommand = { type: 'reannounce' } | { type: 'yield' };
+export type HolderCommand =
+  | { type: 'bind' }
+  | { type: 'reconcile' }
+  | { type: 'reannounce' }
+  | { type: 'yield' };

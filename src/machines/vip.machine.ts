@@ -81,8 +81,20 @@ export interface AddressCheckInput {
 export interface HandoverInput {
   electionKey: string;
   ip: string;
-  mode: 'release' | 'hold';
 }
+
+/**
+ * The timers an operator may wonder about, as named delays: the values here are the defaults of
+ * linkd's settings, and the composition root (agent/vip-actors.ts) provides the configured ones.
+ */
+export const VIP_DELAYS = {
+  /** Between two checks that the VIP is still bound while ACTIVATED (`--reconcile-interval`). */
+  reconcileInterval: 2000,
+  /** Before a failed bind, or a failed release of a failing VIP's lock, is tried again. */
+  retryDelay: 1000,
+  /** How long a holder stopping or draining keeps the VIP for a successor to announce it (`--handover-timeout`). */
+  handoverTimeout: 2000,
+};
 
 /**
  * One VIP on one host. The transition table on BOOTING/STANDBY/ACTIVATED/FAILING is LinK's; the
@@ -97,26 +109,36 @@ export const vipMachine = setup({
     output: {} as { id: string },
   },
   actors: {
-    /** Campaigns for the lock and watches it; reports elected, demoted, fault and lease.expiring. */
+    // Typed placeholders; each comment names the file of the real actor (wired in agent/vip-actors.ts).
+    /**
+     * Campaigns for the lock and watches it; reports elected, demoted, fault and lease.expiring.
+     * src/actors/election.actor.ts
+     */
     election: fromCallback<ElectionCommand, ElectionInput>(() => {}),
-    /** Probes every configured check; reports health_check_fail and health_check_success. */
+    /** Probes every configured check; reports health_check_fail and health_check_success. src/actors/health.actor.ts */
     health: fromCallback<VipEvent, HealthInput>(() => {}),
-    /** Binds the VIP, announces it, keeps it bound, and reports conflicts while ACTIVATED. */
+    /**
+     * Binds the VIP (at start, again on `bind`), announces it, checks it on `reconcile`, and defends
+     * it against conflicting claims while ACTIVATED; reports net.bound or bind.failed.
+     * src/actors/holder.actor.ts
+     */
     holder: fromCallback<HolderCommand, HolderInput>(() => {}),
-    /** Unbinds the VIP, retrying until it is gone; after a fault, once the holder has announced it. */
+    /** Unbinds the VIP, retrying until it is gone; after a fault, once the holder has announced it. src/actors/unbinder.actor.ts */
     unbinder: fromCallback<VipEvent, UnbindInput>(() => {}),
     /**
      * Probes the address on the segment (ARP probe / DAD, claiming nothing) and reports
      * `address.taken` with the MAC of a station that answers (src/actors/address-check.actor.ts).
      */
     addressCheck: fromCallback<VipEvent, AddressCheckInput>(() => {}),
-    /** Deletes our lock key so another host takes over at once. */
+    /** One attempt to delete our lock key so another host takes over at once. src/actors/release.actors.ts */
     releaseLock: fromPromise<void, LockKeyInput>(async () => {}),
-    /** On stop and drain: release the lock, wait for a new holder (bounded), then unbind, unless holding. */
+    /** On stop and drain: releases the lock, resolves once a successor holds and announced the VIP. src/actors/release.actors.ts */
     handover: fromPromise<void, HandoverInput>(async () => {}),
-    /** Follows the VIP interface's link (one watcher per interface); reports link.down and link.up. */
+    /** On stop, last: removes the VIP from the interface. src/actors/release.actors.ts */
+    unbindOnStop: fromPromise<void, AddressInput>(async () => {}),
+    /** Follows the VIP interface's link (one watcher per interface); reports link.down and link.up. src/actors/link.actor.ts */
     linkState: fromCallback<VipEvent, LinkInput>(() => {}),
-    /** Claims the VIP back from a less preferred holder while this host is preferred and stable. */
+    /** Claims the VIP back from a less preferred holder while this host is preferred and stable. src/actors/claim.actor.ts */
     preferredClaim: fromCallback<VipEvent, LockKeyInput>(() => {}),
   },
   delays: {
@@ -132,12 +154,14 @@ export const vipMachine = setup({
     bindCheck: 1000,
     /** How often an address found in use is probed again. */
     bindRecheck: 10_000,
+    ...VIP_DELAYS,
   },
   guards: {
     faultActivates: ({ context }) => context.endpoint.faultPolicy === 'activate',
     releasesOnLeaseExpiry: ({ context }) => context.endpoint.faultPolicy === 'release',
     asksReannounce: ({ event }) => event.type === 'elected' && event.reannounce === true,
     mustWaitOldLease: ({ event }) => event.type === 'elected' && (event.holdOffMs ?? 0) > 0,
+    holdsOnStop: ({ context }) => context.stopMode === 'hold',
     isDrained: ({ context }) => context.drained,
     linkUp: ({ context }) => context.link.up,
     /** No failed health verdict (none yet counts as healthy, as at start). */
@@ -175,7 +199,9 @@ export const vipMachine = setup({
         : {},
     ),
     recordFault: assign(({ event }) => (event.type === 'fault' ? { lastFault: event.reason } : {})),
-    recordNetError: assign(({ event }) => (event.type === 'net.error' ? { lastNetError: event.detail } : {})),
+    recordNetError: assign(({ event }) =>
+      event.type === 'net.error' || event.type === 'bind.failed' ? { lastNetError: event.detail } : {},
+    ),
     clearNetError: assign({ lastNetError: undefined }),
     countConflict: assign({ conflicts: ({ context }) => context.conflicts + 1 }),
     recordAddressTaken: assign(({ event }) =>
@@ -197,6 +223,8 @@ export const vipMachine = setup({
     yieldLock: sendTo('election', { type: 'yield' } satisfies ElectionCommand),
     reannounce: sendTo('holder', { type: 'reannounce' } satisfies HolderCommand),
     stopDefending: sendTo('holder', { type: 'yield' } satisfies HolderCommand),
+    bind: sendTo('holder', { type: 'bind' } satisfies HolderCommand),
+    reconcile: sendTo('holder', { type: 'reconcile' } satisfies HolderCommand),
     recordStopMode: assign(({ event }) => (event.type === 'stop' ? { stopMode: event.mode } : {})),
     forgetLock: assign({ holder: undefined, revision: undefined }),
     recordDrained: assign(({ event }) => ({ drained: event.type === 'drain' })),
@@ -420,24 +448,45 @@ export const vipMachine = setup({
                 ],
                 'lease.expiring': { guard: 'releasesOnLeaseExpiry', target: 'STANDBY' },
               },
+              initial: 'binding',
+              states: {
+                binding: {
+                  on: {
+                    'net.bound': { target: 'bound', actions: 'clearNetError' },
+                    'bind.failed': { target: 'bindRetry', actions: 'recordNetError' },
+                  },
+                },
+                bindRetry: { after: { retryDelay: { target: 'binding', actions: 'bind' } } },
+                // Checks now and then that nobody (an operator, DHCP) removed the address.
+                bound: {
+                  after: { reconcileInterval: { target: 'bound', reenter: true, actions: 'reconcile' } },
+                },
+              },
             },
           },
         },
         FAILING: {
-          invoke: [
-            {
-              id: 'unbinder',
-              src: 'unbinder',
-              input: ({ context }) => ({ ip: context.endpoint.ip, awaitHolder: false }),
-              onError: { actions: 'recordActorError' },
+          invoke: {
+            id: 'unbinder',
+            src: 'unbinder',
+            input: ({ context }) => ({ ip: context.endpoint.ip, awaitHolder: false }),
+            onError: { actions: 'recordActorError' },
+          },
+          // A lock left behind would keep every other host out until the backend came back.
+          initial: 'releasingLock',
+          states: {
+            releasingLock: {
+              invoke: {
+                id: 'releaseLock',
+                src: 'releaseLock',
+                input: ({ context }) => ({ electionKey: electionKeyOf(context.endpoint.ip) }),
+                onDone: 'lockReleased',
+                onError: 'lockReleaseRetry',
+              },
             },
-            {
-              id: 'releaseLock',
-              src: 'releaseLock',
-              input: ({ context }) => ({ electionKey: electionKeyOf(context.endpoint.ip) }),
-              onError: { actions: 'recordActorError' },
-            },
-          ],
+            lockReleaseRetry: { after: { retryDelay: 'releasingLock' } },
+            lockReleased: {},
+          },
           on: {
             health_check_success: [
               { guard: 'linkUp', target: 'contending.STANDBY', actions: 'recordHealth' },
@@ -458,11 +507,12 @@ export const vipMachine = setup({
             input: ({ context }) => ({
               electionKey: electionKeyOf(context.endpoint.ip),
               ip: context.endpoint.ip,
-              mode: 'release' as const,
             }),
             onDone: 'DRAINED',
             onError: { target: 'DRAINED', actions: 'recordActorError' },
           },
+          // DRAINED unbinds the VIP.
+          after: { handoverTimeout: 'DRAINED' },
           on: {
             drain: {},
             undrain: { target: 'contending', actions: 'recordDrained' },
@@ -488,17 +538,34 @@ export const vipMachine = setup({
         },
       },
     },
+    // Make-before-break: the VIP stays bound until a successor announced it, or the timeout passed.
+    // A `hold` stop keeps lock and address for a quick restart.
     STOPPING: {
-      invoke: {
-        id: 'handover',
-        src: 'handover',
-        input: ({ context }) => ({
-          electionKey: electionKeyOf(context.endpoint.ip),
-          ip: context.endpoint.ip,
-          mode: context.stopMode,
-        }),
-        onDone: 'STOPPED',
-        onError: { target: 'STOPPED', actions: 'recordActorError' },
+      initial: 'handingOver',
+      states: {
+        handingOver: {
+          always: { guard: 'holdsOnStop', target: '#vip.STOPPED' },
+          invoke: {
+            id: 'handover',
+            src: 'handover',
+            input: ({ context }) => ({
+              electionKey: electionKeyOf(context.endpoint.ip),
+              ip: context.endpoint.ip,
+            }),
+            onDone: 'unbinding',
+            onError: { target: 'unbinding', actions: 'recordActorError' },
+          },
+          after: { handoverTimeout: 'unbinding' },
+        },
+        unbinding: {
+          invoke: {
+            id: 'unbindOnStop',
+            src: 'unbindOnStop',
+            input: ({ context }) => ({ ip: context.endpoint.ip }),
+            onDone: '#vip.STOPPED',
+            onError: { target: '#vip.STOPPED', actions: 'recordActorError' },
+          },
+        },
       },
     },
     STOPPED: { type: 'final' },

@@ -22,8 +22,6 @@ function holderOn(defend: boolean, lease = { inForce: true }) {
     arpCount: 1,
     arpIntervalMs: 1000,
     arpRefreshMs: 0,
-    reconcileMs: 60_000,
-    retryMs: 1000,
     conflictHoldoffMs: 10_000,
     leaseInForce: () => lease.inForce,
   });

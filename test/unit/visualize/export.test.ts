@@ -26,6 +26,7 @@ const vipEventTypes = Object.keys({
   'lease.expiring': 0,
   'checks.update': 0,
   'net.bound': 0,
+  'bind.failed': 0,
   'net.error': 0,
   'arp.conflict': 0,
   'address.taken': 0,
@@ -73,6 +74,15 @@ describe('npm run visualize', () => {
       });
     }
   }
+});
+
+describe('the exported vip statechart', () => {
+  it('shows why a VIP waits: every named delay, in every form', async () => {
+    const forms = await Promise.all(FORMATS.map((ext) => readFile(join(committedDir, `vip.${ext}`), 'utf8')));
+    for (const delay of ['oldLeaseDeadline', 'reconcileInterval', 'retryDelay', 'handoverTimeout']) {
+      for (const [i, text] of forms.entries()) expect(text, `${delay} in vip.${FORMATS[i]}`).toContain(delay);
+    }
+  });
 });
 
 describe.each(machines)('the $name machine in every exported form', ({ name, machine }) => {

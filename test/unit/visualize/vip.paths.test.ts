@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnyStateNode, SnapshotFrom } from 'xstate';
+import { type AnyStateNode, getNextSnapshot, type SnapshotFrom } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import type { VipEvent } from '../../../src/machines/vip.events.js';
 import { type VipInput, vipMachine } from '../../../src/machines/vip.machine.js';
@@ -10,8 +10,19 @@ type VipSnapshot = SnapshotFrom<typeof vipMachine>;
 
 /**
  * One event of each type the machine handles. The graph functions step the bare machine without
- * running its actors, so the handover's completion is sent as the event that actor would produce.
+ * running its actors or timers, so actors' completions and named delays are sent as the events
+ * they would produce.
  */
+const after = (delay: string, state: string) =>
+  ({ type: `xstate.after.${delay}.vip.${state}` }) as unknown as VipEvent;
+const done = (actor: string) =>
+  ({ type: `xstate.done.actor.${actor}`, output: undefined, actorId: actor }) as unknown as VipEvent;
+const failed = (actor: string) =>
+  ({
+    type: `xstate.error.actor.${actor}`,
+    error: new Error('refused'),
+    actorId: actor,
+  }) as unknown as VipEvent;
 const events: VipEvent[] = [
   { type: 'elected', holder: 'h1', revision: '7' },
   { type: 'elected', holder: 'h1', revision: '8', reannounce: true },
@@ -25,6 +36,7 @@ const events: VipEvent[] = [
   { type: 'stop', mode: 'release' },
   { type: 'stop', mode: 'hold' },
   { type: 'net.bound' },
+  { type: 'bind.failed', detail: 'EPERM' },
   { type: 'net.error', detail: 'EPERM' },
   { type: 'arp.conflict', mac: '02:00:00:00:00:02' },
   { type: 'address.taken', mac: '02:00:00:00:00:09' },
@@ -42,7 +54,15 @@ const events: VipEvent[] = [
   { type: 'link.down', detail: 'eth0: no carrier' },
   { type: 'link.up' },
   { type: 'preferred.claim', claimant: 'h0' },
-  { type: 'xstate.done.actor.handover', output: undefined, actorId: 'handover' } as unknown as VipEvent,
+  after('retryDelay', 'running.contending.ACTIVATED.bindRetry'),
+  after('reconcileInterval', 'running.contending.ACTIVATED.bound'),
+  failed('releaseLock'),
+  after('retryDelay', 'running.FAILING.lockReleaseRetry'),
+  done('releaseLock'),
+  after('handoverTimeout', 'running.DRAINING'),
+  after('handoverTimeout', 'STOPPING.handingOver'),
+  done('handover'),
+  done('unbindOnStop'),
   // The preferred host's stable period, as the clock would end it.
   {
     type: 'xstate.after.preemptDelay.vip.running.contending.STANDBY.following.settling',
@@ -113,18 +133,19 @@ describe.each(FAULT_POLICIES)('VIP statechart paths, fault policy %s', (faultPol
     }
   });
 
-  it('stops in two steps from anywhere while running: stop, then the handover', () => {
-    for (const { state } of paths.filter((p) => p.state.status === 'active')) {
-      const [shortest] = reachable(faultPolicy, state)
-        .filter((p) => statusOf(p.state) === 'STOPPED')
-        .sort((a, b) => a.steps.length - b.steps.length);
-      // Paths start with the `xstate.init` step that produced their first state.
-      const types = shortest?.steps.map((step): string => step.event.type).filter((t) => t !== 'xstate.init');
-      expect(types, serializeState(state)).toEqual(
-        statusOf(state) === 'STOPPING'
-          ? ['xstate.done.actor.handover']
-          : ['stop', 'xstate.done.actor.handover'],
-      );
+  it('stops from anywhere while running: at once to hold, after the handover and the unbind to release', () => {
+    const running = paths.filter((p) => p.state.status === 'active' && statusOf(p.state) !== 'STOPPING');
+    for (const { state } of running) {
+      const held = getNextSnapshot(vipMachine, state, { type: 'stop', mode: 'hold' });
+      expect(statusOf(held), serializeState(state)).toBe('STOPPED');
+      const stopping = getNextSnapshot(vipMachine, state, { type: 'stop', mode: 'release' });
+      expect(stopping.value, serializeState(state)).toEqual({ STOPPING: 'handingOver' });
+      // A successor that announced the VIP, or none before the timeout: either way, unbind then stop.
+      for (const next of [done('handover'), after('handoverTimeout', 'STOPPING.handingOver')]) {
+        const unbinding = getNextSnapshot(vipMachine, stopping, next);
+        expect(unbinding.value).toEqual({ STOPPING: 'unbinding' });
+        expect(getNextSnapshot(vipMachine, unbinding, done('unbindOnStop')).status).toBe('done');
+      }
     }
   });
 });
