@@ -68,7 +68,8 @@ export function linkdManPage(version: string): string {
     ...taggedParagraph(
       bold('SIGHUP'),
       roffText(
-        'Reload: re-read the API certificate and key (--tls-cert, --tls-key). systemctl reload sends it.',
+        'Reload: re-read the API certificate and key (--tls-cert, --tls-key) and apply the endpoints file ' +
+          '(--endpoints-file) again. systemctl reload sends it.',
       ),
     ),
     '.SH EXIT STATUS',
@@ -86,6 +87,10 @@ export function linkdManPage(version: string): string {
       roffText(
         'The LINK_* variables of the systemd unit (and of link-client run from a shell that reads it).',
       ),
+    ),
+    ...taggedParagraph(
+      italic('/etc/link/endpoints.yaml'),
+      roffText('The endpoints this host should have, when LINK_ENDPOINTS_FILE names it.'),
     ),
     ...taggedParagraph(
       italic('/lib/systemd/system/linkd.service'),

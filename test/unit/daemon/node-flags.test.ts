@@ -5,9 +5,13 @@ import { LINKD_NODE_FLAGS } from '../../../src/daemon/node-flags.js';
 const read = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
 
 describe('linkd V8 flags', () => {
-  it('the systemd unit starts node with them', () => {
+  it("the systemd unit starts the package's linkd, which starts its node with them", () => {
     const execStart = /^ExecStart=(.*)$/m.exec(read('deploy/linkd.service'))?.[1] ?? '';
-    expect(execStart).toBe(`/usr/bin/node ${LINKD_NODE_FLAGS.join(' ')} /opt/link/bin/linkd.js`);
+    expect(execStart).toBe('/usr/bin/linkd');
+    const exec = /^exec (.*)$/m.exec(read('deploy/debian/linkd'))?.[1] ?? '';
+    expect(exec).toBe(
+      `/usr/lib/link/node/bin/node ${LINKD_NODE_FLAGS.join(' ')} /usr/lib/link/dist/cli/linkd.js "$@"`,
+    );
   });
 
   it('bin/linkd.js starts node with them', () => {
