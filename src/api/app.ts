@@ -17,6 +17,7 @@ import { hostRoutes } from './host.routes.js';
 import { hostGuard, LOCAL_HOSTS } from './host-guard.js';
 import { legacyIpRoutes } from './ips.routes.js';
 import { createMetrics, type LinkMetrics } from './metrics.js';
+import { type OpenApiDocument, openApiDocument } from './openapi/openapi-document.js';
 import { systemRoutes } from './system.routes.js';
 
 export interface AppDeps {
@@ -108,6 +109,11 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/events', eventRoutes(agent, deps.events));
   app.route('/host', hostRoutes(agent));
   app.route('/', systemRoutes(agent, metrics.registry, deps.history));
+  let document: Promise<OpenApiDocument> | undefined;
+  app.get('/openapi.json', async (c) => {
+    document ??= openApiDocument(agent.version);
+    return c.json(await document);
+  });
   if (deps.ui) {
     app.route('/ui', deps.ui);
     // A trailing slash or the bare root are where people type the live view's address.

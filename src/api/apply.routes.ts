@@ -6,7 +6,7 @@ import { toEndpointJson } from './endpoint-json.js';
 import { ValidationError } from './http-errors.js';
 import { readJson } from './json-body.js';
 
-const applyBodySchema = z
+export const applyBodySchema = z
   .object(
     {
       endpoints: z.unknown(),

@@ -5,7 +5,7 @@ import { callerOf } from './caller.js';
 import { ValidationError } from './http-errors.js';
 import { readBody } from './json-body.js';
 
-const drainBodySchema = z.object(
+export const drainBodySchema = z.object(
   { force: z.boolean({ error: 'force must be true or false' }).default(false) },
   { error: 'body must be a JSON object like {"force":true}, or empty' },
 );

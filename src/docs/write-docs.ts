@@ -1,10 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { openApiDocument } from '../api/openapi/openapi-document.js';
+import { VERSION } from '../config/package-version.js';
 import { generatedDocs } from './generated-docs.js';
 
-/** `npm run docs`: rewrites the generated man pages and shell completions. */
+/** `npm run docs`: rewrites the generated man pages, shell completions and docs/openapi.json. */
 const root = new URL('../../', import.meta.url);
-for (const [path, text] of Object.entries(generatedDocs())) {
+const files = {
+  ...generatedDocs(),
+  'docs/openapi.json': `${JSON.stringify(await openApiDocument(VERSION), null, 2)}\n`,
+};
+for (const [path, text] of Object.entries(files)) {
   const url = new URL(path, root);
   let before: string | undefined;
   try {
