@@ -76,7 +76,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             log,
             runtime: options.runtime,
             ...(options.scaleCreate ? { create: options.scaleCreate } : {}),
-            ...(options.idleMs ? { idleMs: options.idleMs } : {}),
+            ...(options.idleMs ? { idleMs: options.idleMs, returnSettleMs: options.idleMs } : {}),
           }),
         );
       }

@@ -102,6 +102,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
   const { vips: n, log } = options;
   const lab = await createLab({ hosts: 3, prefix: 'lkb' });
   let agents: LabAgent[] = [];
+  let loadSampler: ReturnType<typeof setInterval> | undefined;
   try {
     const etcd = await lab.startEtcd();
     const [etcdUrl] = await etcd.localEndpoints();
@@ -116,7 +117,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const vips = scaleVips(n);
     const load1 = loadAverage();
     let loadMax = load1;
-    const loadSampler = setInterval(() => {
+    loadSampler = setInterval(() => {
       loadMax = Math.max(loadMax, loadAverage());
     }, 2000);
 
@@ -181,7 +182,14 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     log(
       `scale ${n}: ${failover.crashed} crashed holding ${failover.held}; first re-owned after ${failover.firstReownMs ?? 'n/a'} ms, all in ${failover.reownMs ?? 'n/a'} ms, etcd ${failover.etcdPerSecond}/s (peak ${failover.etcdPeakPerSecond}/s)`,
     );
-    const afterCrash = placementOf(await kernelHolders(lab, vips));
+    // The crashed host's kernel keeps its addresses (its agent is dead): the survivors' view.
+    const afterCrash = placementOf(
+      await kernelHolders(
+        lab,
+        vips,
+        lab.hosts.filter((host) => host.name !== failover.crashed),
+      ),
+    );
     log(`scale ${n}: placement after the crash ${JSON.stringify(afterCrash)}`);
 
     // The crashed host returns: its agent restores its endpoints from etcd and takes part again.
@@ -197,7 +205,6 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     await sleep(options.returnSettleMs ?? 15_000);
     const afterReturn = placementOf(await kernelHolders(lab, vips));
     log(`scale ${n}: placement after ${victim.hostname} returned ${JSON.stringify(afterReturn)}`);
-    clearInterval(loadSampler);
     return {
       vips: n,
       agents: agents.length,
@@ -220,6 +227,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     }
     throw error;
   } finally {
+    clearInterval(loadSampler);
     await Promise.all(agents.map((agent) => agent.kill().catch(() => undefined)));
     await lab.destroy();
   }

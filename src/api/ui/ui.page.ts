@@ -1,4 +1,5 @@
 import { html, raw } from 'hono/html';
+import { VIP_STATUSES } from '../../machines/vip.status.js';
 
 export interface PageParts {
   hostname: string;
@@ -40,6 +41,20 @@ export function page(parts: PageParts) {
     </header>
     <main>
       <p class="problem" data-testid="problem" role="alert" hidden></p>
+      <section class="toolbar" data-testid="toolbar" aria-label="search and filters">
+        <input type="search" data-testid="search" placeholder="search IP, id or holder" aria-label="search" />
+        <select data-testid="filter-state" aria-label="state">
+          <option value="">any state</option>
+          ${VIP_STATUSES.map((status) => html`<option value="${status}">${status}</option>`)}
+        </select>
+        <select data-testid="filter-holder" aria-label="holder"><option value="">any holder</option></select>
+        <span class="page-nav">
+          <button type="button" data-testid="page-prev" aria-label="previous page">‹</button>
+          <span class="muted" data-testid="page-info"></span>
+          <button type="button" data-testid="page-next" aria-label="next page">›</button>
+        </span>
+        <div class="summary" data-testid="summary"></div>
+      </section>
       <section class="cluster" data-testid="cluster-view">
         <h2 class="section">Cluster<span class="muted">every host's status per VIP, as published in etcd</span></h2>
         <p class="problem" data-testid="cluster-error" hidden></p>

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import type { AgentService } from '../../agent/agent-service.js';
+import { VIP_STATUSES, type VipStatus } from '../../machines/vip.status.js';
 import { streamTransitions } from '../transition-stream.js';
 import { readChart } from './statechart/chart.js';
 import { renderSvg } from './statechart/render-svg.js';
 import type { DotOptions } from './statechart/to-dot.js';
 import { uiAsset } from './ui.assets.js';
 import { page } from './ui.page.js';
-import { uiCluster, uiState } from './ui.state.js';
+import { UI_PAGE, type UiQuery, uiCluster, uiState } from './ui.state.js';
 
 type Detail = NonNullable<DotOptions['detail']>;
 
@@ -111,7 +112,7 @@ export function createUiRoutes(deps: UiDeps): Hono {
 
   app.get('/state', (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json(uiState(agent, now()));
+    return c.json(uiState(agent, now(), uiQuery(c.req.query())));
   });
 
   // With etcd unreachable the page still shows this host's own statuses, with the reason.
@@ -119,15 +120,34 @@ export function createUiRoutes(deps: UiDeps): Hono {
     c.header('Cache-Control', 'no-store');
     try {
       const peers = await withTimeout(agent.cluster(), clusterTimeoutMs, 'etcd did not answer');
-      return c.json(uiCluster(agent, peers, now()));
+      return c.json(uiCluster(agent, peers, now(), uiQuery(c.req.query())));
     } catch (error) {
-      return c.json({ ...uiCluster(agent, [], now()), error: `other hosts unknown: ${messageOf(error)}` });
+      return c.json({
+        ...uiCluster(agent, [], now(), uiQuery(c.req.query())),
+        error: `other hosts unknown: ${messageOf(error)}`,
+      });
     }
   });
 
   app.get('/events', (c) => streamTransitions(c, agent, { heartbeatMs, maxQueued: 1000, retryMs: 2000 }));
 
   return app;
+}
+
+/** The page's own parameters; anything odd falls back to the first page of everything. */
+function uiQuery(params: Record<string, string>): UiQuery {
+  const whole = (text: string | undefined, fallback: number, max: number) => {
+    const n = Number(text);
+    return text !== undefined && /^\d+$/.test(text) ? Math.min(n, max) : fallback;
+  };
+  const state = params.state?.toUpperCase();
+  return {
+    q: params.q?.slice(0, 100),
+    state: VIP_STATUSES.includes(state as VipStatus) ? (state as VipStatus) : undefined,
+    holder: params.holder?.slice(0, 253),
+    offset: whole(params.offset, 0, 1_000_000),
+    limit: Math.max(1, whole(params.limit, UI_PAGE, 500)),
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, reason: string): Promise<T> {

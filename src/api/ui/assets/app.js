@@ -42,7 +42,10 @@
      * @type {Map<string, { deadline: number, full: number }>}
      */
     leaseSpan: new Map(),
+    /** What the page shows: with thousands of endpoints, one filtered page of them. */
+    query: { q: '', state: '', holder: /** @type {string | null} */ (null), offset: 0 },
   };
+  const PAGE = 50;
   /** @type {Map<string, Card>} */
   const cards = new Map();
   /** @type {Map<string, string>} */
@@ -140,25 +143,51 @@
     return res.json();
   }
 
+  /** The page's filters as query parameters for `state` and `cluster`. */
+  function queryString() {
+    const params = new URLSearchParams();
+    const { q, state, holder, offset } = model.query;
+    if (q) params.set('q', q);
+    if (state) params.set('state', state);
+    if (holder !== null) params.set('holder', holder);
+    if (offset) params.set('offset', String(offset));
+    params.set('limit', String(PAGE));
+    return `?${params}`;
+  }
+
   /**
+   * Fetches `path` with the current filters; an answer for filters changed meanwhile is dropped
+   * and asked again.
    * @template T
    * @param {string} path
    * @param {(value: T) => void} apply
    */
   function polled(path, apply) {
     let busy = false;
-    return async () => {
-      if (busy) return;
+    let again = false;
+    const run = async () => {
+      if (busy) {
+        again = true;
+        return;
+      }
       busy = true;
+      const asked = queryString();
       try {
-        apply(await getJson(path));
+        const value = await getJson(path + asked);
+        if (asked === queryString()) apply(value);
+        else again = true;
         setProblem(path, null);
       } catch (error) {
         setProblem(path, error instanceof Error ? error.message : String(error));
       } finally {
         busy = false;
+        if (again) {
+          again = false;
+          void run();
+        }
       }
     };
+    return run;
   }
 
   const refreshState = polled('state', (/** @type {UiState} */ state) => {
@@ -222,9 +251,11 @@
       renderEndpoint(endpoint);
     }
     clearTimeout(followUp);
-    followUp = setTimeout(refreshState, 150);
-    setTimeout(refreshCluster, 150);
-    setTimeout(refreshHistory, 500);
+    followUp = setTimeout(() => {
+      refreshState();
+      refreshCluster();
+      refreshHistory();
+    }, 150);
   }
 
   function connect() {
@@ -293,7 +324,97 @@
       renderEndpoint(endpoint);
     });
     element('[data-testid="no-endpoints"]').hidden = state.endpoints.length > 0;
+    renderSummary(state);
     renderPeers();
+  }
+
+  // ---- search, filters, counts and pages
+
+  /** @param {UiState} state */
+  function renderSummary(state) {
+    const { summary, total, offset } = state;
+    const counts = (/** @type {string} */ label, /** @type {Child[]} */ children) =>
+      h('span', { class: 'counts' }, [h('span', { class: 'muted', text: `${label} ` }), ...children]);
+    fill(
+      element('[data-testid="summary"]'),
+      h('span', { class: 'count', 'data-testid': 'summary-total', text: `${summary.total} endpoints` }),
+      counts(
+        'by state',
+        Object.entries(summary.byState).map(([status, n]) =>
+          h(
+            'span',
+            { class: 'count', 'data-testid': 'summary-state', 'data-state': status, 'data-count': n },
+            [badge(status), ` ${n} `],
+          ),
+        ),
+      ),
+      counts(
+        'by holder',
+        Object.entries(summary.byHolder)
+          .sort((a, b) => b[1] - a[1])
+          .map(([holder, n]) =>
+            h('span', {
+              class: 'count mono',
+              'data-testid': 'summary-holder',
+              'data-holder': holder,
+              'data-count': n,
+              text: `${holder || '(none)'} ${n} `,
+            }),
+          ),
+      ),
+    );
+    const select = /** @type {HTMLSelectElement} */ (element('[data-testid="filter-holder"]'));
+    const wanted = [
+      '',
+      ...Object.keys(summary.byHolder)
+        .sort()
+        .map((holder) => holder || '(none)'),
+    ];
+    if ([...select.options].map((o) => o.value).join('\n') !== wanted.join('\n')) {
+      const current = select.value;
+      select.replaceChildren(
+        ...wanted.map((value) => h('option', { value, text: value === '' ? 'any holder' : value })),
+      );
+      select.value = wanted.includes(current) ? current : '';
+    }
+    const last = Math.min(offset + state.endpoints.length, total);
+    element('[data-testid="page-info"]').textContent =
+      total === 0 ? 'no match' : `${offset + 1}–${last} of ${total}`;
+    /** @type {HTMLButtonElement} */ (element('[data-testid="page-prev"]')).disabled = offset === 0;
+    /** @type {HTMLButtonElement} */ (element('[data-testid="page-next"]')).disabled = last >= total;
+  }
+
+  function filtersChanged() {
+    model.query.offset = 0;
+    refreshState();
+    refreshCluster();
+  }
+
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let typing;
+  element('[data-testid="search"]').addEventListener('input', (event) => {
+    model.query.q = /** @type {HTMLInputElement} */ (event.target).value.trim();
+    clearTimeout(typing);
+    typing = setTimeout(filtersChanged, 200);
+  });
+  element('[data-testid="filter-state"]').addEventListener('change', (event) => {
+    model.query.state = /** @type {HTMLSelectElement} */ (event.target).value;
+    filtersChanged();
+  });
+  element('[data-testid="filter-holder"]').addEventListener('change', (event) => {
+    const value = /** @type {HTMLSelectElement} */ (event.target).value;
+    model.query.holder = value === '' ? null : value === '(none)' ? '' : value;
+    filtersChanged();
+  });
+  for (const [testid, step] of /** @type {const} */ ([
+    ['page-prev', -PAGE],
+    ['page-next', PAGE],
+  ])) {
+    element(`[data-testid="${testid}"]`).addEventListener('click', () => {
+      model.query.offset = Math.max(0, model.query.offset + step);
+      refreshState();
+      refreshCluster();
+    });
   }
 
   /**

@@ -143,6 +143,45 @@ describe('GET /ui/state', () => {
   });
 });
 
+describe('GET /ui/state with thousands of endpoints', () => {
+  it('answers one page in address order, filtered, with counts of every endpoint', async () => {
+    const { agent, app } = setup();
+    for (let i = 0; i < 600; i++) {
+      agent.add(`10.1.${Math.floor(i / 250)}.${(i % 250) + 1}/32`, {
+        status: i % 3 === 0 ? 'ACTIVATED' : 'STANDBY',
+        holder: i % 3 === 0 ? 'node-a' : i % 3 === 1 ? 'node-b' : null,
+      });
+    }
+    const first = (await (await app.request('/ui/state')).json()) as UiState;
+    expect(first.endpoints).toHaveLength(50);
+    expect(first.endpoints.slice(0, 3).map((e) => e.ip)).toEqual([
+      '10.1.0.1/32',
+      '10.1.0.2/32',
+      '10.1.0.3/32',
+    ]);
+    expect(first).toMatchObject({ total: 600, offset: 0 });
+    expect(first.summary).toEqual({
+      total: 600,
+      byState: { ACTIVATED: 200, STANDBY: 400 },
+      byHolder: { 'node-a': 200, 'node-b': 200, '': 200 },
+    });
+    const page = (await (
+      await app.request('/ui/state?q=10.1.2.&state=standby&offset=10&limit=5')
+    ).json()) as UiState;
+    expect(page.total).toBe(67);
+    expect(page.endpoints.map((e) => e.ip)).toEqual([
+      '10.1.2.16/32',
+      '10.1.2.18/32',
+      '10.1.2.19/32',
+      '10.1.2.21/32',
+      '10.1.2.22/32',
+    ]);
+    const unheld = (await (await app.request('/ui/state?holder=')).json()) as UiState;
+    expect(unheld.total).toBe(200);
+    expect(unheld.endpoints.every((e) => e.holder === null)).toBe(true);
+  });
+});
+
 describe('GET /ui/cluster', () => {
   it("groups every host's status by VIP, this host's from its own statecharts", async () => {
     const { agent, app } = setup();
@@ -175,6 +214,7 @@ describe('GET /ui/cluster', () => {
     expect(body).toEqual({
       now: NOW,
       hostname: 'node-a',
+      total: 2,
       vips: [
         {
           electionKey: '10.0.0.10_32',
