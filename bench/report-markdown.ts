@@ -90,41 +90,88 @@ export function renderMarkdown(results: BenchResults): string {
       table(
         [
           'VIPs',
-          'create all (ms, retried)',
+          'create (how, ms)',
           'one holder each (ms)',
-          'RSS per agent (MB)',
-          'RSS with frame worker (MB)',
+          'RSS agent / frame worker (MB)',
           'CPU to converge (s)',
           'idle CPU (%)',
           'etcd idle (req/s)',
           'crash: VIPs moved',
           'crash: first / all re-owned (ms)',
           'etcd during failover (req/s, peak)',
+          'load (start / max)',
         ],
         scale.map((s) => {
           const max = (f: (a: (typeof s.agentUsage)[number]) => number) => Math.max(...s.agentUsage.map(f));
           return [
             String(s.vips),
-            `${s.createMs} (${s.createRetries})`,
+            `${s.create ?? 'api'} ${s.createMs}${s.createRetries ? ` (${s.createRetries} retried)` : ''}`,
             String(s.convergeMs),
-            n1(max((a) => a.rssMb)),
-            n1(max((a) => a.rssTreeMb)),
+            `${n1(max((a) => a.rssMb))} / ${n1(max((a) => a.workerRssMb ?? a.rssTreeMb - a.rssMb))}`,
             n1(max((a) => a.convergeCpuSeconds)),
             n1(max((a) => a.idleCpuPercent)),
             String(s.etcdIdle.perSecond),
             String(s.failover.held),
             `${s.failover.firstReownMs ?? 'n/a'} / ${s.failover.reownMs === null ? 'not within 60 s' : s.failover.reownMs}`,
             `${s.failover.etcdPerSecond}, ${s.failover.etcdPeakPerSecond}`,
+            `${s.load1} / ${s.loadMax ?? s.load1}`,
           ];
         }),
       ),
       '',
-      'Per-agent figures are the highest of the 3 agents. "one holder each": from the first create until the ' +
+      'Per-agent figures are the highest of the 3 agents. "create": `bulk` is one `POST /endpoints/bulk` per agent with every VIP, ' +
+        '`api` one `POST /endpoints` per VIP and agent. "one holder each": from the first create until the ' +
         "kernels of the 3 hosts show every VIP bound exactly once. etcd requests are etcd's own count " +
         '(`grpc_server_msg_received_total`). The crash takes down the host holding the most VIPs (eth0 down + SIGKILL); ' +
         '"re-owned": until the first, and until each, of its VIPs is bound on exactly one survivor (the first is the lease expiry, 3 to 6.5 s after the crash with TTL 6 s and a keepalive every 3 s).',
       '',
     );
+    const withPlacement = scale.filter((s) => s.placement);
+    if (withPlacement.length > 0) {
+      out.push(
+        table(
+          [
+            'VIPs',
+            'placement after the create',
+            'after the crash (survivors)',
+            'after the crashed host returned',
+          ],
+          withPlacement.map((s) => [
+            String(s.vips),
+            placement(s.placement.afterCreate),
+            placement(s.placement.afterCrash),
+            placement(s.placement.afterReturn),
+          ]),
+        ),
+        '',
+      );
+    }
+    const withApi = scale.filter((s) => s.api);
+    if (withApi.length > 0) {
+      out.push(
+        table(
+          [
+            'VIPs',
+            'GET /endpoints?limit=100 (ms)',
+            'GET /endpoints, all (ms, KiB)',
+            'GET /endpoints/summary (ms)',
+            'GET /cluster (ms)',
+            'GET /metrics (ms)',
+          ],
+          withApi.map((s) => [
+            String(s.vips),
+            n1(s.api.page100Ms),
+            `${n1(s.api.fullListMs)}, ${Math.round(s.api.fullListBytes / 1024)}`,
+            n1(s.api.summaryMs),
+            n1(s.api.clusterMs),
+            n1(s.api.metricsMs),
+          ]),
+        ),
+        '',
+        "API medians through the lab's loopback forward to one agent, with every VIP in place.",
+        '',
+      );
+    }
     const idle = scale.map((s) => `${s.vips} VIPs: ${JSON.stringify(s.etcdIdle.byMethod)}`).join('; ');
     out.push(`Idle etcd requests by method (per second): ${idle}.`, '');
   }
@@ -157,4 +204,12 @@ export function renderMarkdown(results: BenchResults): string {
     out.push('');
   }
   return `${out.join('\n')}\n`;
+}
+
+/** `a 3334, b 3333, c 3333` (hosts by name; `(none)` and `(several)` last). */
+function placement(p: Record<string, number>): string {
+  return Object.entries(p)
+    .sort(([a], [b]) => (a.startsWith('(') ? 1 : 0) - (b.startsWith('(') ? 1 : 0) || a.localeCompare(b))
+    .map(([host, n]) => `${host} ${n}`)
+    .join(', ');
 }

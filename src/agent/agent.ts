@@ -415,21 +415,31 @@ export class Agent implements AgentService {
       const deletes = changes.delete ?? [];
       stage.total = deletes.length;
       const released: Promise<void>[] = [];
+      const recordPrefix = keys.endpointsOf(hostname);
+      // The record, and the link and status keys saying this host takes part, in the same
+      // transactions: thousands of single deletes at once opened the etcd client's circuit breaker.
       await kv.writeBatch(
-        deletes.map((id): KvWrite => ({ type: 'delete', key: keys.endpoint(hostname, id) })),
+        deletes.flatMap((id): KvWrite[] => {
+          const ip = this.vips()[id]?.getSnapshot().context.endpoint.ip;
+          const linked =
+            ip === undefined
+              ? []
+              : [keys.link(electionKeyOf(ip), hostname), keys.status(electionKeyOf(ip), hostname)];
+          return [keys.endpoint(hostname, id), ...linked].map((key) => ({ type: 'delete', key }));
+        }),
         (chunk) => {
           for (const write of chunk) {
-            const id = write.key.slice(keys.endpointsOf(hostname).length);
+            if (!write.key.startsWith(recordPrefix)) continue;
+            const id = write.key.slice(recordPrefix.length);
             const ref = this.vips()[id];
             if (ref) {
               this.recordApiWrite(id, ref.getSnapshot().context.endpoint.ip, 'delete', options.caller);
-              void this.publisher.unlink(electionKeyOf(ref.getSnapshot().context.endpoint.ip));
               released.push(waitForDone(ref));
               this.actor.send({ type: 'endpoint.remove', id });
             }
             applied.deleted.push(id);
+            stage.done += 1;
           }
-          stage.done += chunk.length;
         },
       );
 

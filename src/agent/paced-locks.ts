@@ -1,7 +1,7 @@
 import type { LockPort } from '../ports/coordination.js';
 
 /** Lock calls one agent keeps in flight at most (campaigns and releases together). */
-export const MAX_LOCK_CALLS_IN_FLIGHT = 64;
+export const MAX_LOCK_CALLS_IN_FLIGHT = 16;
 
 /**
  * A LockPort whose campaigns and releases wait for one of `max` slots. Thousands of VIPs starting

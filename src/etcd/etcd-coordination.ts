@@ -1,3 +1,4 @@
+import { BrokenCircuitError } from 'cockatiel';
 import { castGrpcError, Etcd3, type IKeyValue, isRecoverableError, type Watcher } from 'etcd3';
 import { EtcdOutOfSpaceError } from '../model/errors.js';
 import { ROOT } from '../model/keys.js';
@@ -38,6 +39,12 @@ export class EtcdCoordination implements CoordinationPort {
    * disturb.
    */
   #livenessConnection: Etcd3;
+  /**
+   * The VIP locks' campaigns and releases: thousands of VIPs starting at once on a busy host time
+   * out in bursts, which opened the shared client's circuit breaker, and bulk writes, status and
+   * reads then failed unsent for a second. Their own connection keeps those apart.
+   */
+  readonly #lockConnection: Etcd3;
   readonly lease: LeasePort;
   readonly lock: LockPort;
   readonly kv: KvPort;
@@ -51,6 +58,7 @@ export class EtcdCoordination implements CoordinationPort {
 
   constructor(private readonly conn: EtcdConnection) {
     this.client = new Etcd3(toEtcd3Options(conn));
+    this.#lockConnection = new Etcd3(toEtcd3Options(conn));
     this.#leaseConnection = new Etcd3(toEtcd3Options(conn));
     this.#livenessConnection = new Etcd3(toEtcd3Options(conn));
     this.lease = {
@@ -92,6 +100,7 @@ export class EtcdCoordination implements CoordinationPort {
 
   async close(): Promise<void> {
     this.client.close();
+    this.#lockConnection.close();
     this.#leaseConnection.close();
     this.#livenessConnection.close();
   }
@@ -166,11 +175,18 @@ export class EtcdCoordination implements CoordinationPort {
         this.count('txn_batch', this.client.kv.txn({ compare: [], success, failure: [] }, this.opts()));
       try {
         // Puts and deletes are idempotent: a transaction that got no answer (a loaded host missed
-        // the deadline, say) is sent once more before the caller is told.
-        await send().catch((error: unknown) => {
-          if (!isConnectionError(error)) throw error;
-          return send();
-        });
+        // the deadline, say) or that the client's circuit breaker held back is sent again, twice
+        // at most, a second apart (the breaker's half-open delay), before the caller is told.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await send();
+            break;
+          } catch (error) {
+            if (attempt >= 3 || !(isConnectionError(error) || error instanceof BrokenCircuitError))
+              throw error;
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+          }
+        }
       } catch (error) {
         throw new Error(
           `etcd refused a batch of writes: ${start} of ${writes.length} applied (${(error as Error).message})`,
@@ -241,10 +257,10 @@ export class EtcdCoordination implements CoordinationPort {
   private async campaign(key: string, holder: string, leaseId: LeaseId): Promise<LockState> {
     const res = await this.count(
       'txn',
-      this.client
+      this.#lockConnection
         .if(key, 'Create', '==', 0)
-        .then(this.client.put(key).value(holder).lease(leaseId))
-        .else(this.client.get(key))
+        .then(this.#lockConnection.put(key).value(holder).lease(leaseId))
+        .else(this.#lockConnection.get(key))
         .options(this.opts())
         .commit(),
       key,
@@ -264,9 +280,9 @@ export class EtcdCoordination implements CoordinationPort {
   private async release(key: string, leaseId: LeaseId): Promise<boolean> {
     const res = await this.count(
       'txn',
-      this.client
+      this.#lockConnection
         .if(key, 'Lease', '==', leaseId)
-        .then(this.client.delete().key(key))
+        .then(this.#lockConnection.delete().key(key))
         .options(this.opts())
         .commit(),
       key,

@@ -414,7 +414,8 @@ function labEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 /** `ip ARGS` in the current namespace. */
 export function ip(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('ip', [...args], { env: labEnv() }, (error, stdout, stderr) => {
+    // 10 000 VIPs make `ip -j addr` print megabytes: above execFile's default 1 MiB buffer.
+    execFile('ip', [...args], { env: labEnv(), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error)
         reject(new Error(`ip ${args.join(' ')}: ${stderr.trim() || error.message}`, { cause: error }));
       else resolve(stdout);
