@@ -771,7 +771,7 @@ export class Agent implements AgentService {
       `${endpoint.ip}: ${from} -> ${to}`,
     );
     this.log.add(record);
-    void this.publisher.publish(record, this.get(id) ?? null, this.log.list(id));
+    void this.publisher.publish(record, this.get(id) ?? null);
   }
   /**
    * Who changed an endpoint through the API, in the history beside the transitions (from = to:

@@ -7,8 +7,6 @@ import type { KvPort } from '../ports/coordination.js';
 import type { Logger } from '../ports/logger.js';
 import type { EndpointView, PeerStatus, TransitionRecord } from './agent-service.js';
 
-const AUDIT_DEPTH = 20;
-
 export interface StatusPublisherDeps {
   hostname: string;
   kv: KvPort;
@@ -18,9 +16,10 @@ export interface StatusPublisherDeps {
 }
 
 /**
- * Writes what other agents need to see: the link key saying this host participates for a VIP, this
- * host's status per VIP, and a bounded audit trail. All of it rides the host lease, so a dead host
- * disappears from `hosts` and from the cluster view on its own (LinK's link keys stayed forever).
+ * Writes what other agents need to see: the link key saying this host participates for a VIP and
+ * this host's status per VIP. Both ride the host lease, so a dead host disappears from `hosts` and
+ * from the cluster view on its own (LinK's link keys stayed forever). Transitions go to the durable
+ * history instead (`src/history`), which outlives the host.
  */
 export class StatusPublisher {
   constructor(private readonly deps: StatusPublisherDeps) {}
@@ -48,11 +47,7 @@ export class StatusPublisher {
     });
   }
 
-  async publish(
-    record: TransitionRecord,
-    view: EndpointView | null,
-    trail: TransitionRecord[],
-  ): Promise<void> {
+  async publish(record: TransitionRecord, view: EndpointView | null): Promise<void> {
     if (!this.deps.enabled) return;
     const leaseId = this.leaseId();
     if (!leaseId) return;
@@ -64,18 +59,9 @@ export class StatusPublisher {
       holder: view?.holder ?? null,
       updatedAt: record.at,
     };
-    await this.quietly('status', async () => {
-      await this.deps.kv.put(
-        keys.status(record.electionKey, this.deps.hostname),
-        JSON.stringify(status),
-        leaseId,
-      );
-      await this.deps.kv.put(
-        `${keys.auditOf(record.electionKey)}/${this.deps.hostname}`,
-        JSON.stringify(trail.slice(-AUDIT_DEPTH)),
-        leaseId,
-      );
-    });
+    await this.quietly('status', () =>
+      this.deps.kv.put(keys.status(record.electionKey, this.deps.hostname), JSON.stringify(status), leaseId),
+    );
   }
 
   /** This host's status for one VIP outside a transition, e.g. when it sees a new holder. */

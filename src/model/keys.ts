@@ -28,7 +28,6 @@ export const keys = {
    */
   maintenancePrefix: `${ROOT}/maintenance/`,
   maintenance: (hostname: string) => `${ROOT}/maintenance/${hostname}`,
-  auditOf: (electionKey: string) => `${ROOT}/audit/${electionKey}`,
   /** A host asking the holder of a VIP to announce it (see `AnnounceRequests`), bound to its lease. */
   announcePrefix: `${ROOT}/announce/`,
   announceRequest: (electionKey: string) => `${ROOT}/announce/${electionKey}`,
