@@ -615,18 +615,28 @@ export class Agent implements AgentService {
 
   /** The IPs among `held` that no other host could take now. */
   private async withoutSuccessor(held: EndpointView[]): Promise<string[]> {
-    const [drained, statuses] = await Promise.all([this.drainedHosts(), this.publisher.readAll()]);
-    const orphans: string[] = [];
-    for (const view of held) {
-      const linked = await this.hosts(view.id);
-      const ok = linked.some((host) => {
-        if (host === this.hostname || drained.includes(host)) return false;
-        const published = statuses.find((s) => s.electionKey === view.election_key && s.hostname === host);
-        return published === undefined ? !this.deps.settings.publishStatus : published.status === 'STANDBY';
-      });
-      if (!ok) orphans.push(view.ip);
+    // Three reads whatever the number of VIPs: a host draining a thousand VIPs asks once.
+    const [drained, statuses, links] = await Promise.all([
+      this.drainedHosts(),
+      this.publisher.readAll(),
+      this.deps.coordination.kv.list(keys.linksPrefix),
+    ]);
+    const status = new Map(statuses.map((s) => [`${s.electionKey}/${s.hostname}`, s.status]));
+    const linked = new Map<string, string[]>();
+    for (const key of links.keys()) {
+      const [electionKey = '', host = ''] = key.slice(keys.linksPrefix.length).split('/');
+      linked.set(electionKey, [...(linked.get(electionKey) ?? []), host]);
     }
-    return orphans;
+    const canTake = (electionKey: string, host: string) => {
+      if (host === this.hostname || drained.includes(host)) return false;
+      const published = status.get(`${electionKey}/${host}`);
+      return published === undefined ? !this.deps.settings.publishStatus : published === 'STANDBY';
+    };
+    return held
+      .filter(
+        (view) => !(linked.get(view.election_key) ?? []).some((host) => canTake(view.election_key, host)),
+      )
+      .map((view) => view.ip);
   }
 
   /** Resolves once `ref` leaves `status`, bounded by the handover timeout. */

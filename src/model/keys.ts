@@ -8,6 +8,7 @@ export const keys = {
   endpoint: (hostname: string, id: string) => `${ROOT}/hosts/${hostname}/${id}`,
   hostConfig: (hostname: string) => `${ROOT}/config/${hostname}`,
   /** Trailing slash so that `10.0.0.1_32` never matches `10.0.0.1_320`. */
+  linksPrefix: `${ROOT}/ips/`,
   linksOf: (electionKey: string) => `${ROOT}/ips/${electionKey}/`,
   link: (electionKey: string, hostname: string) => `${ROOT}/ips/${electionKey}/${hostname}`,
   statusPrefix: `${ROOT}/status/`,
