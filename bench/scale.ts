@@ -143,7 +143,8 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
         return last.single === n;
       },
       options.convergeTimeoutMs ?? 300_000,
-      `every VIP to have exactly one holder (last: ${JSON.stringify(last)})`,
+      // Read at the timeout: the counts of the last poll, not those before the first.
+      () => `every VIP to have exactly one holder (last: ${JSON.stringify(last)})`,
       250,
     );
     const convergeMs = performance.now() - started;
