@@ -8,6 +8,11 @@ import type { EndpointRow } from './endpoint-query.js';
 export interface EndpointView {
   id: string;
   status: VipStatus;
+  /**
+   * Not LinK's: in ACTIVATED, whether the address is bound yet (false while the bind is pending or
+   * being retried); null in other statuses.
+   */
+  bound: boolean | null;
   ip: string;
   checks: HealthCheck[];
   healthcheck_interval: number;

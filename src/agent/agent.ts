@@ -7,7 +7,7 @@ import { PeerMonitor, type PeerVerdict } from '../actors/peer-monitor.js';
 import { agentMachine } from '../machines/agent.machine.js';
 import { definitionOf } from '../machines/machine-definition.js';
 import { vipMachine } from '../machines/vip.machine.js';
-import { statusOf, type VipStatus } from '../machines/vip.status.js';
+import { boundOf, statusOf, type VipStatus } from '../machines/vip.status.js';
 import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
 import { parseRecord, toRecord } from '../model/endpoint-record.js';
 import {
@@ -311,6 +311,7 @@ export class Agent implements AgentService {
     const { endpoint, holder, revision, health, lastFault, conflicts, conflictMac } = snapshot.context;
     return toEndpointView(endpoint, {
       status: statusOf(snapshot),
+      bound: boundOf(snapshot),
       holder: holder ?? null,
       fencingToken: revision ?? null,
       leaseDeadline: this.hostLease.inForce?.deadline ?? null,

@@ -5,6 +5,8 @@ import type { EndpointView } from './agent-service.js';
 /** What the statechart and the host lease know of an endpoint at one moment. */
 export interface EndpointFacts {
   status: VipStatus;
+  /** ACTIVATED only: whether the bind has completed (see `boundOf`); null in other statuses. */
+  bound: boolean | null;
   holder: string | null;
   /** The lock's create revision while someone holds it. */
   fencingToken: string | null;
@@ -19,6 +21,7 @@ export interface EndpointFacts {
 /** An endpoint nothing is known of yet: just created, or seen before its statechart ran. */
 export const NO_FACTS_YET: EndpointFacts = {
   status: 'BOOTING',
+  bound: null,
   holder: null,
   fencingToken: null,
   leaseDeadline: null,
@@ -33,6 +36,7 @@ export function toEndpointView(endpoint: Endpoint, facts: EndpointFacts): Endpoi
   return {
     id: endpoint.id,
     status: facts.status,
+    bound: facts.bound,
     ip: endpoint.ip,
     checks: endpoint.checks,
     healthcheck_interval: endpoint.healthcheckInterval,

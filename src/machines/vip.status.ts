@@ -27,6 +27,17 @@ export function statusOf(snapshot: SnapshotFrom<VipMachine>): VipStatus {
   return 'BOOTING';
 }
 
+/**
+ * Whether the address is on the interface as far as the statechart knows, for ACTIVATED only:
+ * ACTIVATED starts with the bind (`binding`, `bindRetry` after a failed one), and LinK's status
+ * says ACTIVATED from the election on, so `false` tells an address still waiting for its bind.
+ * null in every other status, where the statechart does not follow the address.
+ */
+export function boundOf(snapshot: SnapshotFrom<VipMachine>): boolean | null {
+  if (statusOf(snapshot) !== 'ACTIVATED') return null;
+  return hasState(snapshot.value, 'bound');
+}
+
 /** Whether `name` is an active state at any depth (a leaf, or a parent of active substates). */
 function hasState(value: unknown, name: string): boolean {
   if (typeof value === 'string') return value === name;

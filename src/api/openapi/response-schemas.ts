@@ -27,6 +27,9 @@ export const endpointSchema = z
   .looseObject({
     id: z.string().meta({ example: 'vip-0b5c9a52-3f1e-4a4f-9d7e-2f6c1b8e4a10' }),
     status: vipStatus,
+    bound: z.boolean().nullable().meta({
+      description: 'ACTIVATED only: whether the address is bound yet (false while binding); null otherwise',
+    }),
     ip: z.string().meta({ example: '10.0.0.100/32' }),
     checks: z.array(wireCheckSchema),
     healthcheck_interval: z.int().meta({ description: 'seconds; 0: the agent default' }),

@@ -9,6 +9,7 @@ function view(n: number, overrides: Partial<EndpointView> = {}): EndpointView {
   return {
     id: `vip-00000000-0000-0000-0000-00000000000${n}`,
     status: 'ACTIVATED',
+    bound: true,
     ip: `10.0.0.${n}/32`,
     checks: [TCP],
     healthcheck_interval: 0,

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { NewEndpoint } from '../../../src/agent/agent-service.js';
+import { simCluster } from '../../support/sim-cluster.js';
+
+const IP = '10.0.0.10/32';
+const spec: NewEndpoint = { ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' };
+
+describe('an ACTIVATED VIP whose bind fails', () => {
+  it('shows bound: false until the address is on the interface', async () => {
+    const sim = simCluster(['h1']);
+    const host = sim.hosts[0]!;
+    host.addresses.failNext = 3;
+    await host.agent.start();
+    const { id } = await host.agent.create(spec);
+    await sim.advance(1500);
+    expect(host.addresses.bound.has(IP)).toBe(false);
+    expect(host.agent.get(id)).toMatchObject({ status: 'ACTIVATED', bound: false });
+    await sim.advance(5000);
+    expect(host.addresses.bound.has(IP)).toBe(true);
+    expect(host.agent.get(id)).toMatchObject({ status: 'ACTIVATED', bound: true });
+  });
+
+  it('shows bound: null in other statuses', async () => {
+    const sim = simCluster(['h1', 'h2']);
+    const [a, b] = sim.hosts;
+    for (const host of [a!, b!]) await host.agent.start();
+    const { id } = await a!.agent.create(spec);
+    await sim.advance(500);
+    await b!.agent.create({ ...spec });
+    await sim.advance(1500);
+    expect(a!.agent.get(id)).toMatchObject({ status: 'ACTIVATED', bound: true });
+    expect(b!.agent.list()[0]).toMatchObject({ status: 'STANDBY', bound: null });
+  });
+});
