@@ -65,6 +65,7 @@ export class PeerMonitor {
   private readonly actors: ReturnType<typeof createPeerActors>;
   private cancelWatch: (() => Promise<void>) | undefined;
   private retryTimer: unknown;
+  private resyncTimer: unknown;
   private running = false;
   private offLease: (() => void) | undefined;
 
@@ -103,6 +104,7 @@ export class PeerMonitor {
     this.running = false;
     this.offLease?.();
     this.opts.clock.clearTimeout(this.retryTimer);
+    this.opts.clock.clearTimeout(this.resyncTimer);
     for (const host of [...this.watched.keys()]) this.unwatch(host);
     await this.cancelWatch?.().catch(() => {});
     this.cancelWatch = undefined;
@@ -142,7 +144,7 @@ export class PeerMonitor {
       this.cancelWatch ??= await store.watch(keys.livenessPrefix, {
         onPut: (record) => this.onPut(record),
         onDelete: (key) => this.onDelete(key),
-        onReconnect: () => void this.resync(),
+        onReconnect: () => this.resyncOrRetry(),
         onError: (error) => {
           logger.warn({ err: error }, 'liveness watch broke; re-opening it');
           this.cancelWatch = undefined;
@@ -160,6 +162,19 @@ export class PeerMonitor {
     if (!this.running) return;
     this.opts.clock.clearTimeout(this.retryTimer);
     this.retryTimer = this.opts.clock.setTimeout(() => void this.open(), RETRY_MS);
+  }
+
+  /**
+   * A re-read after the watch resumed, from a callback nothing awaits: right after an etcd fault it
+   * can time out, and an unhandled rejection would end the agent; so it is retried until it succeeds.
+   */
+  private resyncOrRetry(): void {
+    if (!this.running) return;
+    this.resync().catch((error: unknown) => {
+      this.opts.logger.warn({ err: error }, 'could not re-read the liveness records; retrying');
+      this.opts.clock.clearTimeout(this.resyncTimer);
+      this.resyncTimer = this.opts.clock.setTimeout(() => this.resyncOrRetry(), RETRY_MS);
+    });
   }
 
   /** Re-reads every liveness record, e.g. after the watch broke and may have missed some. */
