@@ -89,7 +89,10 @@ export class SoakAgent {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
+      // Kept in the agent's log too: a crash after start-up (an unhandled rejection) shows only here.
+      this.#logFile?.write(`stderr: ${chunk.toString()}`);
     });
+    child.once('exit', (code, signal) => this.#logFile?.write(`exited: code ${code} signal ${signal}\n`));
     const started = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`linkd on ${this.name} did not start in ${timeoutMs} ms: ${stderr}`)),
