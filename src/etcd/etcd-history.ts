@@ -24,8 +24,8 @@ const PAGE = 500;
 /**
  * Transitions under `/link/history/<epoch ms, 15 digits>/<hostname>/<sequence>`: sorted by time
  * across hosts, so `since` and "the newest N" are range reads. Age retention costs no calls: each
- * record is bound to a bucket lease (TTL = max age) that this host grants once per bucket span and
- * never keeps alive, so etcd deletes the bucket's records when it expires, whether or not the
+ * record is bound to a bucket lease (TTL = max age), one per bucket span shared by every writer and
+ * never kept alive, so etcd deletes the bucket's records when it expires, whether or not the
  * writer still lives (its host lease plays no part). Count retention deletes the oldest keys
  * beyond `maxRecords` at most every 10 s, and only after writes: an idle cluster makes no calls.
  */
@@ -124,15 +124,39 @@ export class EtcdHistory implements HistoryPort {
     return Number(res.deleted);
   }
 
+  /**
+   * One bucket lease per span for the whole cluster, not per writer: its id is kept under
+   * `/link/history-leases/<bucket>`, on that same lease (the key ends with it), and every writer
+   * reuses it. Restarts and more hosts then add no leases: at most ~100 live at once (max age / span).
+   */
   async #bucketLease(): Promise<LeaseId> {
     const now = this.#now();
     if (this.#bucket && now < this.#bucket.until) return this.#bucket.leaseId;
-    const res = await this.options.client.leaseClient.leaseGrant(
-      { TTL: this.options.maxAgeSeconds },
+    const index = Math.floor(now / this.#bucketSpanMs);
+    const until = (index + 1) * this.#bucketSpanMs;
+    const key = Buffer.from(`${keys.historyLeasePrefix}${index}`);
+    const { client } = this.options;
+    const known = (await client.kv.range({ key }, this.#opts())).kvs[0]?.value.toString();
+    if (known) {
+      this.#bucket = { leaseId: known, until };
+      return known;
+    }
+    const granted = await client.leaseClient.leaseGrant({ TTL: this.options.maxAgeSeconds }, this.#opts());
+    const res = await client.kv.txn(
+      {
+        compare: [{ key, target: 'Create', result: 'Equal', create_revision: 0 }],
+        success: [{ request_put: { key, value: Buffer.from(granted.ID), lease: granted.ID } }],
+        failure: [{ request_range: { key } }],
+      },
       this.#opts(),
     );
-    this.#bucket = { leaseId: res.ID, until: now + this.#bucketSpanMs };
-    return res.ID;
+    const winner = res.succeeded ? granted.ID : res.responses[0]?.response_range.kvs[0]?.value.toString();
+    // Another writer granted this bucket's lease first: use it, and end ours now rather than in max age.
+    if (!res.succeeded)
+      await client.leaseClient.leaseRevoke({ ID: granted.ID }, this.#opts()).catch(() => undefined);
+    if (!winner) throw new Error(`history bucket lease ${index}: neither written nor readable`);
+    this.#bucket = { leaseId: winner, until };
+    return winner;
   }
 
   #keyOf(record: TransitionRecord): string {

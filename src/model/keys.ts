@@ -17,6 +17,8 @@ export const keys = {
   declared: (hostname: string) => `${ROOT}/declared/${hostname}`,
   /** Transitions of every host, by time: `<prefix><epoch ms>/<hostname>/<sequence>`. */
   historyPrefix: `${ROOT}/history/`,
+  /** The shared lease of each history bucket (see `EtcdHistory`), on that lease itself. */
+  historyLeasePrefix: `${ROOT}/history-leases/`,
   /**
    * A standby's claim to take a VIP back (preferred hosts, spread placement): lease-bound, one per
    * VIP, so the holder hands over to that host and other standbys let it win.

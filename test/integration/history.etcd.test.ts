@@ -91,4 +91,15 @@ describe('durable history in etcd', () => {
     }
     expect(Date.now() - start).toBeGreaterThan(500);
   });
+
+  it('shares one bucket lease between writers and across restarts, so leases do not pile up', async () => {
+    await clear();
+    const leasesBefore = (await coordination.client.leaseClient.leaseLeases({})).leases.length;
+    // Two hosts, and host-a "restarted" twice (a fresh writer each time), all in one bucket span.
+    const writers = ['host-a', 'host-b', 'host-a', 'host-a'];
+    for (const [i, host] of writers.entries()) await store(host).append([record(i, host)]);
+    const leasesAfter = (await coordination.client.leaseClient.leaseLeases({})).leases.length;
+    expect(leasesAfter - leasesBefore).toBeLessThanOrEqual(1);
+    expect(await store('host-c').query({ limit: 10 })).toHaveLength(4);
+  });
 });
