@@ -143,7 +143,9 @@ describe.skipIf(!isRoot)('fast failover, 3 hosts (root)', { timeout: 120_000 }, 
     );
     expect(failoverMs).toBeLessThan(FAST_BOUND_MS);
     expect(ended).toBeGreaterThanOrEqual(1);
-    expect(early).toBe(1);
+    // Counted by the survivor that wins the lock only if its own peer statechart saw the claim end
+    // first; the lock watch can beat that verdict, so a takeover may go uncounted, never twice.
+    expect(early).toBeLessThanOrEqual(1);
     await revive(lab, holder);
     end(0);
     expect(lab.checker.violations).toEqual([]);
