@@ -38,6 +38,7 @@ if ! command -v promtool >/dev/null && [ ! -x .runtime/prometheus/usr/bin/promto
   chmod 755 "$tmp"
   (cd "$tmp" && apt-get download -qq prometheus 2>/dev/null || { apt-get update -qq && apt-get download -qq prometheus; })
   rm -rf .runtime/prometheus
+  mkdir -p .runtime
   dpkg-deb -x "$tmp"/prometheus_*.deb .runtime/prometheus
   rm -rf "$tmp"
 fi
