@@ -66,9 +66,14 @@ describe.skipIf(!isRoot)('operating LinK in network namespaces (root)', () => {
     await probes.waitFor((s) => s.ok && s.at >= since && s.answer === name, 10_000);
   }
 
-  async function holderOf(ip: string): Promise<string> {
-    for (const a of agents) if ((await a.status(`${ip}/32`)) === 'ACTIVATED') return a.hostname;
-    throw new Error(`no holder of ${ip}`);
+  /** Waits for the holder: a new VIP first probes its address on the segment (`--bind-check`). */
+  async function holderOf(ip: string, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const a of agents) if ((await a.status(`${ip}/32`)) === 'ACTIVATED') return a.hostname;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no holder of ${ip} within ${timeoutMs} ms`);
   }
 
   beforeAll(async () => {
