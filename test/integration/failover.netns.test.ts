@@ -392,7 +392,19 @@ describe.skipIf(!isRoot)('failover in network namespaces (root)', () => {
   }, 360_000);
 
   it('IPv6: the VIP fails over with unsolicited neighbour advertisements', async () => {
-    for (const agent of agents) await agent.createVip(`${VIP6}/128`, [CHECK]);
+    // Right after the etcd outage above, an agent's etcd client may still refuse calls for a moment
+    // (its circuit breaker half-opens after 1 s): retry the create until the agent writes again.
+    for (const agent of agents) {
+      await eventually(
+        () =>
+          agent.createVip(`${VIP6}/128`, [CHECK]).then(
+            () => true,
+            (error: unknown) => String(error).includes(': 409 '),
+          ),
+        15_000,
+        `${agent.hostname} creating ${VIP6}`,
+      );
+    }
     const loop6 = await lab.probeLoop('client', VIP6, PORT, 20, { timeoutMs: 200 });
     try {
       const runs: FailoverMeasure[] = [];
