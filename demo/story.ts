@@ -20,8 +20,11 @@ const STEPS: StoryStep[] = [
     name: 'owner-crash',
     title: 'the owner crashes',
     explain: (h, mode) =>
-      `${mode === 'lab' ? `${h} goes down (eth0 down, agent SIGKILLed)` : `${h}'s agent is SIGKILLed`}: ` +
-      'nothing is released, so the standbys wait for its etcd lease to expire (6 s after its last keepalive), then race for the lock',
+      mode === 'lab'
+        ? `${h} goes down (eth0 down, agent SIGKILLed): nothing is released, but its kernel stops answering the ` +
+          "standbys' probes; they confirm it through etcd, revoke its lease and race for the lock"
+        : `${h}'s agent is SIGKILLed: nothing is released, so the standbys wait for its etcd lease to expire ` +
+          '(6 s after its last keepalive), then race for the lock',
     act: (host) => host.crash(),
     restoreText: (h, mode) =>
       mode === 'lab'
