@@ -334,14 +334,7 @@ export class Agent implements AgentService {
     if (refused !== undefined) throw new VipRefusedError(spec.ip, refused);
     this.reserved.add(electionKey);
     try {
-      const endpoint: Endpoint = {
-        id: `vip-${randomUUID()}`,
-        ip: spec.ip,
-        checks: spec.checks,
-        healthcheckInterval: spec.healthcheckInterval,
-        faultPolicy: spec.faultPolicy,
-        ...(spec.preferredHosts?.length ? { preferredHosts: spec.preferredHosts } : {}),
-      };
+      const endpoint = endpointFrom(spec);
       await this.deps.coordination.kv.put(
         keys.endpoint(this.hostname, endpoint.id),
         JSON.stringify(toRecord(endpoint)),
@@ -398,16 +391,7 @@ export class Agent implements AgentService {
     if (options.dryRun) return { created: [], updated: [], deleted: [] };
     const { kv } = this.deps.coordination;
     const hostname = this.hostname;
-    const creates = (changes.create ?? []).map(
-      (spec): Endpoint => ({
-        id: `vip-${randomUUID()}`,
-        ip: spec.ip,
-        checks: spec.checks,
-        healthcheckInterval: spec.healthcheckInterval,
-        faultPolicy: spec.faultPolicy,
-        ...(spec.preferredHosts?.length ? { preferredHosts: spec.preferredHosts } : {}),
-      }),
-    );
+    const creates = (changes.create ?? []).map(endpointFrom);
     const creating = creates.map((e) => electionKeyOf(e.ip));
     for (const key of creating) this.reserved.add(key);
     const applied: ChangesApplied = { created: [], updated: [], deleted: [] };
@@ -849,4 +833,16 @@ function waitForDone(ref: VipRef): Promise<void> {
     if (ref.getSnapshot().status !== 'active') return resolve();
     ref.subscribe({ complete: () => resolve(), error: () => resolve() });
   });
+}
+
+/** A new endpoint from a validated create request, with a fresh id: one shape for single and bulk creates. */
+function endpointFrom(spec: NewEndpoint): Endpoint {
+  return {
+    id: `vip-${randomUUID()}`,
+    ip: spec.ip,
+    checks: spec.checks,
+    healthcheckInterval: spec.healthcheckInterval,
+    faultPolicy: spec.faultPolicy,
+    ...(spec.preferredHosts?.length ? { preferredHosts: spec.preferredHosts } : {}),
+  };
 }

@@ -18,6 +18,7 @@ import { etcdLivenessStore } from './etcd-liveness.js';
 import { type EtcdConnection, toEtcd3Options } from './etcd-options.js';
 import { PutBatcher, type PutRequest } from './put-batcher.js';
 import { retryWithinDeadline } from './retry-within-deadline.js';
+import { followWatchBreaks } from './watch-breaks.js';
 
 /**
  * The etcd adapter behind the coordination port. Every call carries a deadline, because with
@@ -299,18 +300,9 @@ export class EtcdCoordination implements CoordinationPort {
   private async watch(prefix: string, handlers: WatchHandlers): Promise<() => Promise<void>> {
     this.calls.set('watch', (this.calls.get('watch') ?? 0) + 1);
     const watcher: Watcher = await this.client.watch().prefix(prefix).create();
-    let broken = false;
     watcher.on('put', (kv) => handlers.onChange({ key: kv.key.toString(), lock: toLockState(kv) }));
     watcher.on('delete', (kv) => handlers.onChange({ key: kv.key.toString(), lock: undefined }));
-    // etcd3 re-creates the watch from the last seen revision; we still re-read after a break.
-    watcher.on('disconnected', () => {
-      broken = true;
-    });
-    watcher.on('connected', () => {
-      if (broken) handlers.onReconnect();
-      broken = false;
-    });
-    watcher.on('error', (err) => handlers.onError(err));
+    followWatchBreaks(watcher, handlers);
     return () => watcher.cancel();
   }
 }

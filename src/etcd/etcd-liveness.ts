@@ -1,6 +1,7 @@
 import { type Etcd3, EtcdLeaseInvalidError, type IKeyValue, type Watcher } from 'etcd3';
 import type { LeaseId } from '../ports/coordination.js';
 import type { LivenessRecord, LivenessStorePort, LivenessWatchHandlers } from '../ports/liveness.js';
+import { followWatchBreaks } from './watch-breaks.js';
 
 /** Runs one call on a connection of the adapter's choosing, counted under `kind`. */
 export type LivenessCall = <T>(kind: string, call: (client: Etcd3) => Promise<T>) => Promise<T>;
@@ -54,17 +55,9 @@ async function watchRecords(
   handlers: LivenessWatchHandlers,
 ): Promise<() => Promise<void>> {
   const watcher: Watcher = await client.watch().prefix(prefix).create();
-  let broken = false;
   watcher.on('put', (kv) => handlers.onPut(toRecord(kv)));
   watcher.on('delete', (kv) => handlers.onDelete(kv.key.toString()));
-  watcher.on('disconnected', () => {
-    broken = true;
-  });
-  watcher.on('connected', () => {
-    if (broken) handlers.onReconnect();
-    broken = false;
-  });
-  watcher.on('error', (err) => handlers.onError(err));
+  followWatchBreaks(watcher, handlers);
   return () => watcher.cancel();
 }
 
