@@ -25,6 +25,11 @@ export interface FaultLabOptions {
   faultPolicy?: FaultPolicy;
   /** A TCP health check on the host's own backend, every `healthInterval` seconds. */
   healthInterval?: number;
+  /**
+   * A second TCP check on each VIP, to a service in the client's namespace (port `GATEWAY_PORT`):
+   * a check of the path to the clients, as a check of the gateway would be. Needs `healthInterval`.
+   */
+  gatewayCheck?: boolean;
   /** Probe period of the client (default 20 ms). */
   probeEveryMs?: number;
   /** Sample period of the invariant checker (default 100 ms). */
@@ -32,6 +37,7 @@ export interface FaultLabOptions {
 }
 
 export const BACKEND_PORT = 8080;
+export const GATEWAY_PORT = 8081;
 
 /** A transition of the VIP as an agent logged it. */
 export interface Transition {
@@ -102,6 +108,7 @@ export class FaultLab {
         this.backends.set(host.name, await lab.startBackend(host, { port: BACKEND_PORT })),
       ),
     );
+    if (options.gatewayCheck) await lab.startBackend('client', { port: GATEWAY_PORT });
     this.checker = new InvariantChecker(lab, {
       vips: [this.vip],
       everyMs: options.sampleEveryMs ?? 100,
@@ -137,10 +144,14 @@ export class FaultLab {
   }
 
   async #create(agent: LabAgent): Promise<void> {
+    const client = this.lab.client as NonNullable<Lab['client']>;
     const checks =
       this.options.healthInterval === undefined
         ? []
-        : [{ type: 'TCP', host: '127.0.0.1', port: BACKEND_PORT }];
+        : [
+            { type: 'TCP', host: '127.0.0.1', port: BACKEND_PORT },
+            ...(this.options.gatewayCheck ? [{ type: 'TCP', host: client.ip, port: GATEWAY_PORT }] : []),
+          ];
     await agent.createVip(this.vip, checks, {
       ...(this.options.faultPolicy ? { fault_policy: this.options.faultPolicy } : {}),
       ...(this.options.healthInterval === undefined
