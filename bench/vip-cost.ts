@@ -10,8 +10,8 @@
  */
 import { writeHeapSnapshot } from 'node:v8';
 import { pino } from 'pino';
-import { Agent } from '../src/agent/agent.js';
 import { defaultSettings } from '../src/agent/agent-settings.js';
+import { composeAgent } from '../src/daemon/composition-root.js';
 import type { Logger } from '../src/ports/logger.js';
 import { FakeEtcd } from '../test/fakes/fake-coordination.js';
 import { FakeAddresses, FakeAnnouncer, FakeProbe, fakeMac } from '../test/fakes/fake-network.js';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
 }
 
 function agentOn(hostname: string, etcd: FakeEtcd, clock: ReturnType<typeof simulatedClock>, logger: Logger) {
-  return new Agent({
+  return composeAgent({
     hostname,
     version: 'bench',
     coordination: etcd.port(),

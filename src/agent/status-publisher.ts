@@ -104,6 +104,24 @@ export class StatusPublisher {
     }
   }
 
+  /** Every host that says it takes part for `electionKey`, this one included, sorted. */
+  async linkedHosts(electionKey: string): Promise<string[]> {
+    const prefix = keys.linksOf(electionKey);
+    const links = await this.deps.kv.list(prefix);
+    return [...links.keys()].map((key) => key.slice(prefix.length)).sort();
+  }
+
+  /** Election key -> the hosts that say they take part for it, for every VIP, in one read. */
+  async allLinks(): Promise<Map<string, string[]>> {
+    const links = await this.deps.kv.list(keys.linksPrefix);
+    const linked = new Map<string, string[]>();
+    for (const key of links.keys()) {
+      const [electionKey = '', host = ''] = key.slice(keys.linksPrefix.length).split('/');
+      linked.set(electionKey, [...(linked.get(electionKey) ?? []), host]);
+    }
+    return linked;
+  }
+
   async readAll(): Promise<PeerStatus[]> {
     const all = await this.deps.kv.list(keys.statusPrefix);
     const out: PeerStatus[] = [];

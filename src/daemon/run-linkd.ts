@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { Agent } from '../agent/agent.js';
+import type { Agent } from '../agent/agent.js';
 import { createApp } from '../api/app.js';
 import { createMetrics } from '../api/metrics.js';
 import { serveApp } from '../api/serve.js';
@@ -22,6 +22,7 @@ import { createNotifier } from '../notify/create-notifier.js';
 import { systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { apiHosts } from './api-hosts.js';
+import { composeAgent } from './composition-root.js';
 import { etcdPreflight } from './etcd-preflight.js';
 import { dryRunNetwork, type HostNetwork, realNetwork } from './network.js';
 import { vipPolicy } from './vip-policy.js';
@@ -95,7 +96,7 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     );
 
   const metrics = createMetrics();
-  const agent = new Agent({
+  const agent = composeAgent({
     hostname: config.hostname,
     version: VERSION,
     coordination: etcd,

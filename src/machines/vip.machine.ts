@@ -85,7 +85,7 @@ export interface HandoverInput {
 
 /**
  * The timers an operator may wonder about, as named delays: the values here are the defaults of
- * linkd's settings, and the composition root (agent/vip-actors.ts) provides the configured ones.
+ * linkd's settings, and the composition root (daemon/vip-actors.ts) provides the configured ones.
  */
 export const VIP_DELAYS = {
   /** Between two checks that the VIP is still bound while ACTIVATED (`--reconcile-interval`). */
@@ -109,7 +109,7 @@ export const vipMachine = setup({
     output: {} as { id: string },
   },
   actors: {
-    // Typed placeholders; each comment names the file of the real actor (wired in agent/vip-actors.ts).
+    // Typed placeholders; each comment names the file of the real actor (wired in daemon/vip-actors.ts).
     /**
      * Campaigns for the lock and watches it; reports elected, demoted, fault and lease.expiring.
      * src/actors/election.actor.ts

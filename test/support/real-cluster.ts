@@ -1,5 +1,6 @@
-import { Agent } from '../../src/agent/agent.js';
+import type { Agent } from '../../src/agent/agent.js';
 import { type AgentSettings, defaultSettings } from '../../src/agent/agent-settings.js';
+import { composeAgent } from '../../src/daemon/composition-root.js';
 import { EtcdCoordination } from '../../src/etcd/etcd-coordination.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { silentLogger } from '../../src/ports/logger.js';
@@ -27,7 +28,7 @@ export function realCluster(url: string, prefix: string, settings: Partial<Agent
     const etcd = new EtcdCoordination({ endpoints: [url], callTimeoutMs: 1500 });
     const probe = new FakeProbe();
     const host = { name, etcd, addresses, probe, online: true } as RealHost;
-    host.agent = new Agent({
+    host.agent = composeAgent({
       hostname: name,
       version: 'test',
       coordination: partitionable(etcd, () => host.online),

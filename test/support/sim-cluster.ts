@@ -1,5 +1,6 @@
-import { Agent, type AgentDeps } from '../../src/agent/agent.js';
+import type { Agent } from '../../src/agent/agent.js';
 import { type AgentSettings, defaultSettings } from '../../src/agent/agent-settings.js';
+import { type AgentDeps, composeAgent } from '../../src/daemon/composition-root.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { FakeEtcd } from '../fakes/fake-coordination.js';
 import { FakeHostNetwork } from '../fakes/fake-host-probe.js';
@@ -37,7 +38,7 @@ export function simCluster(
     const host = { name, addresses, announcer, probe, link, online: true } as SimHost;
     const address = `192.0.2.${i + 1}`;
     kernels.hosts.set(address, name);
-    host.agent = new Agent({
+    host.agent = composeAgent({
       hostname: name,
       version: 'test',
       coordination: partitionable(etcd.port(), () => host.online),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Agent } from '../../../src/agent/agent.js';
 import { defaultSettings } from '../../../src/agent/agent-settings.js';
+import { composeAgent } from '../../../src/daemon/composition-root.js';
 import { DrainRefusedError } from '../../../src/model/errors.js';
 import { keys } from '../../../src/model/keys.js';
 import { silentLogger } from '../../../src/ports/logger.js';
@@ -97,7 +97,7 @@ describe('drain: maintenance of a host', () => {
     await stopping;
     expect(await sim.etcd.port().kv.get(keys.maintenance(holder.name))).toBeDefined();
 
-    const restarted = new Agent({
+    const restarted = composeAgent({
       hostname: holder.name,
       version: 'test',
       coordination: sim.etcd.port(),

@@ -1,0 +1,51 @@
+import type { PeerVerdict } from '../actors/peer-monitor.js';
+import type { VipStatus } from '../machines/vip.status.js';
+import type { VipSnapshot } from './vip-system.js';
+
+export interface StandbyFollowingDeps {
+  hostname: string;
+  /** Sends a VIP what the peer monitor learnt of the host it stands by for. */
+  send: (id: string, event: { type: `holder.${PeerVerdict}`; host: string }) => void;
+  /** The hosts the peer monitor should watch: those holding a VIP this host stands by for. */
+  watch: (holders: Set<string>) => void;
+  /** A VIP this host took after its holder's claim was ended early (metrics). */
+  earlyTakeover?: () => void;
+}
+
+/**
+ * Which other host each standing-by VIP follows, so the peer monitor watches exactly those hosts
+ * and its verdicts reach the VIPs that wait on them; and which takeovers followed an ended claim.
+ */
+export class StandbyFollowing {
+  /** VIP id -> the other host it stands by for. */
+  private readonly standbyFor = new Map<string, string>();
+  /** VIPs whose holder's claim was ended early while they stood by: their takeover is an early one. */
+  private readonly afterEndedClaim = new Set<string>();
+
+  constructor(private readonly deps: StandbyFollowingDeps) {}
+
+  /** Tells the VIPs standing by for `host` what the peer monitor learnt of it. */
+  tell(host: string, verdict: PeerVerdict): void {
+    for (const [id, holder] of this.standbyFor) {
+      if (holder === host) this.deps.send(id, { type: `holder.${verdict}`, host });
+    }
+  }
+
+  /** Follows one VIP snapshot: the host it stands by for, and a takeover after an ended claim. */
+  follow(id: string, snapshot: VipSnapshot, status: VipStatus): void {
+    const { hostname } = this.deps;
+    const holder = snapshot.context.holder;
+    const before = this.standbyFor.get(id);
+    const now = status === 'STANDBY' && holder && holder !== hostname ? holder : undefined;
+    if (snapshot.matches({ running: { contending: { STANDBY: 'HOLDER_CLAIM_ENDED' } } }))
+      this.afterEndedClaim.add(id);
+    else if (this.afterEndedClaim.has(id) && holder === hostname) {
+      this.afterEndedClaim.delete(id);
+      this.deps.earlyTakeover?.();
+    } else if (status !== 'STANDBY') this.afterEndedClaim.delete(id);
+    if (before === now) return;
+    if (now) this.standbyFor.set(id, now);
+    else this.standbyFor.delete(id);
+    this.deps.watch(new Set(this.standbyFor.values()));
+  }
+}

@@ -1,0 +1,47 @@
+import type { HostLease } from '../actors/host-lease.js';
+import { boundOf, statusOf } from '../machines/vip.status.js';
+import type { EndpointView } from './agent-service.js';
+import type { EndpointRow } from './endpoint-query.js';
+import { toEndpointView } from './endpoint-view.js';
+import type { VipSystem } from './vip-system.js';
+
+/** The API's reads: each VIP's snapshot projected into the view the API and the live view show. */
+export class VipViews {
+  constructor(
+    private readonly vips: VipSystem,
+    private readonly hostLease: Pick<HostLease, 'inForce'>,
+  ) {}
+
+  get(id: string): EndpointView | undefined {
+    const ref = this.vips.ref(id);
+    if (!ref) return undefined;
+    const snapshot = ref.getSnapshot();
+    const { endpoint, holder, revision, health, lastFault, conflicts, conflictMac } = snapshot.context;
+    return toEndpointView(endpoint, {
+      status: statusOf(snapshot),
+      bound: boundOf(snapshot),
+      holder: holder ?? null,
+      fencingToken: revision ?? null,
+      leaseDeadline: this.hostLease.inForce?.deadline ?? null,
+      health: health ?? null,
+      lastFault: lastFault ?? null,
+      conflicts,
+      conflictMac: statusOf(snapshot) === 'ADDRESS_CONFLICT' ? (conflictMac ?? null) : null,
+    });
+  }
+
+  list(): EndpointView[] {
+    return Object.keys(this.vips.vips())
+      .map((id) => this.get(id))
+      .filter((view): view is EndpointView => view !== undefined);
+  }
+
+  /** Id, IP, state and holder only: cheap enough for listings to filter thousands of VIPs. */
+  rows(): EndpointRow[] {
+    return Object.entries(this.vips.vips()).map(([id, ref]) => {
+      const snapshot = ref.getSnapshot();
+      const { endpoint, holder } = snapshot.context;
+      return { id, ip: endpoint.ip, status: statusOf(snapshot), holder: holder ?? null };
+    });
+  }
+}
