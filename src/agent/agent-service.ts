@@ -1,7 +1,6 @@
 import type { VipStatus } from '../machines/vip.status.js';
 import type { FaultPolicy } from '../model/endpoint.js';
 import type { HealthCheck } from '../ports/health.js';
-import type { ChangesApplied, EndpointChanges } from './endpoint-changes.js';
 import type { EndpointRow } from './endpoint-query.js';
 
 /** What a VIP looks like from outside: LinK's Endpoint shape plus what LinK never showed. */
@@ -43,6 +42,26 @@ export interface NewEndpoint {
   healthcheckInterval: number;
   faultPolicy: FaultPolicy;
   preferredHosts?: string[];
+}
+
+/** A change to an existing endpoint's health checks (and, when given, their interval). */
+export interface EndpointUpdate {
+  id: string;
+  checks: HealthCheck[];
+  healthcheckInterval?: number | undefined;
+}
+
+/** Many endpoint writes in one request: applied deletes first, then updates, then creates. */
+export interface EndpointChanges {
+  create?: NewEndpoint[];
+  update?: EndpointUpdate[];
+  delete?: string[];
+}
+
+export interface ChangesApplied {
+  created: EndpointView[];
+  updated: EndpointView[];
+  deleted: string[];
 }
 
 /** What a drain did: the VIPs this host held and who holds them now. */

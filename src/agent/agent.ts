@@ -7,14 +7,16 @@ import type { HealthCheck } from '../ports/health.js';
 import type {
   AgentService,
   Caller,
+  ChangesApplied,
   DrainReport,
+  EndpointChanges,
   EndpointView,
   LeaseView,
   NewEndpoint,
   PeerStatus,
   TransitionRecord,
 } from './agent-service.js';
-import type { ChangesApplied, EndpointChanges } from './endpoint-changes.js';
+
 import type { EndpointRow } from './endpoint-query.js';
 import type { EndpointRestore } from './endpoint-restore.js';
 import type { EndpointWrites } from './endpoint-writes.js';

@@ -2,8 +2,9 @@ import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
 import { ChangesIncompleteError, ChangesRefusedError } from '../model/errors.js';
 import { keys } from '../model/keys.js';
 import type { KvPort, KvWrite } from '../ports/coordination.js';
-import type { Caller } from './agent-service.js';
-import { type ChangesApplied, checkChanges, type EndpointChanges } from './endpoint-changes.js';
+
+import type { Caller, ChangesApplied, EndpointChanges } from './agent-service.js';
+import { checkChanges } from './endpoint-changes.js';
 import type { EndpointStore } from './endpoint-store.js';
 import { endpointFrom } from './new-endpoint.js';
 import type { TransitionRecorder } from './transition-recorder.js';

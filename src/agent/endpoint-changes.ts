@@ -1,26 +1,5 @@
 import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
-import type { HealthCheck } from '../ports/health.js';
-import type { EndpointView, NewEndpoint } from './agent-service.js';
-
-/** A change to an existing endpoint's health checks (and, when given, their interval). */
-export interface EndpointUpdate {
-  id: string;
-  checks: HealthCheck[];
-  healthcheckInterval?: number | undefined;
-}
-
-/** Many endpoint writes in one request: applied deletes first, then updates, then creates. */
-export interface EndpointChanges {
-  create?: NewEndpoint[];
-  update?: EndpointUpdate[];
-  delete?: string[];
-}
-
-export interface ChangesApplied {
-  created: EndpointView[];
-  updated: EndpointView[];
-  deleted: string[];
-}
+import type { EndpointChanges } from './agent-service.js';
 
 /** What is wrong with a request, by item (`create.3`, `update.0`, `delete.2`, or `create` for all). */
 export type ChangeErrors = Record<string, string[]>;

@@ -6,9 +6,9 @@ import {
   VipRefusedError,
 } from '../model/errors.js';
 import type { HealthCheck } from '../ports/health.js';
-import type { Caller, EndpointView, NewEndpoint } from './agent-service.js';
+import type { Caller, ChangesApplied, EndpointChanges, EndpointView, NewEndpoint } from './agent-service.js';
 import { type ApplyChangesDeps, applyChanges } from './apply-changes.js';
-import type { ChangesApplied, EndpointChanges } from './endpoint-changes.js';
+
 import { endpointFrom } from './new-endpoint.js';
 import type { StatusPublisher } from './status-publisher.js';
 

@@ -5,7 +5,6 @@ import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { CurrentEndpoints } from './endpoint-changes.js';
-import { waitForDone } from './vip-waits.js';
 
 export type VipRef = ActorRefFrom<typeof vipMachine>;
 export type VipSnapshot = ReturnType<VipRef['getSnapshot']>;
@@ -152,4 +151,12 @@ export class VipSystem {
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Resolves once the VIP actor has stopped (reached STOPPED, or failed). */
+export function waitForDone(ref: VipRef): Promise<void> {
+  return new Promise((resolve) => {
+    if (ref.getSnapshot().status !== 'active') return resolve();
+    ref.subscribe({ complete: () => resolve(), error: () => resolve() });
+  });
 }

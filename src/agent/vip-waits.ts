@@ -2,14 +2,6 @@ import { statusOf } from '../machines/vip.status.js';
 import type { Clock } from '../ports/clock.js';
 import type { VipRef } from './vip-system.js';
 
-/** Resolves once the VIP actor has stopped (reached STOPPED, or failed). */
-export function waitForDone(ref: VipRef): Promise<void> {
-  return new Promise((resolve) => {
-    if (ref.getSnapshot().status !== 'active') return resolve();
-    ref.subscribe({ complete: () => resolve(), error: () => resolve() });
-  });
-}
-
 /** Resolves once `ref` leaves `status` (or stops), or after `timeoutMs` whatever it does. */
 export function waitWhile(ref: VipRef, status: string, clock: Clock, timeoutMs: number): Promise<void> {
   return new Promise<void>((resolve) => {

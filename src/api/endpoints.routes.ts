@@ -1,6 +1,5 @@
 import { type Context, Hono } from 'hono';
-import type { AgentService, EndpointView } from '../agent/agent-service.js';
-import type { EndpointChanges, EndpointUpdate } from '../agent/endpoint-changes.js';
+import type { AgentService, EndpointChanges, EndpointUpdate, EndpointView } from '../agent/agent-service.js';
 import { selectPage, summarize } from '../agent/endpoint-query.js';
 import type { FaultPolicy } from '../model/endpoint.js';
 import { bulkItemSchemas, endpointChangesEnvelopeSchema } from '../model/endpoint-changes-schema.js';

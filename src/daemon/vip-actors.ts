@@ -16,7 +16,6 @@ import {
 import { createUnbinderActor } from '../actors/unbinder.actor.js';
 import type { AgentObserver } from '../agent/agent-observer.js';
 import type { AgentSettings } from '../agent/agent-settings.js';
-import { pacedLocks } from '../agent/paced-locks.js';
 import { type VIP_DELAYS, vipMachine } from '../machines/vip.machine.js';
 import { electionKeyOf } from '../model/endpoint.js';
 import type { Clock } from '../ports/clock.js';
@@ -25,6 +24,7 @@ import type { ProbePort } from '../ports/health.js';
 import type { LivenessStorePort } from '../ports/liveness.js';
 import type { Logger } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort, LinkStatePort } from '../ports/network.js';
+import { pacedLocks } from './paced-locks.js';
 
 export interface VipActorDeps {
   hostname: string;

@@ -1,5 +1,4 @@
-import type { AgentService } from '../agent/agent-service.js';
-import type { ChangesApplied } from '../agent/endpoint-changes.js';
+import type { AgentService, ChangesApplied } from '../agent/agent-service.js';
 import type { FaultPolicy } from '../model/endpoint.js';
 import type { DeclaredEndpoint } from '../model/endpoints-file-schema.js';
 import { ChangesRefusedError } from '../model/errors.js';

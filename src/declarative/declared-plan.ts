@@ -1,5 +1,4 @@
-import type { EndpointView, NewEndpoint } from '../agent/agent-service.js';
-import type { EndpointChanges } from '../agent/endpoint-changes.js';
+import type { EndpointChanges, EndpointView, NewEndpoint } from '../agent/agent-service.js';
 import { electionKeyOf, type FaultPolicy } from '../model/endpoint.js';
 import { toWireCheck } from '../model/endpoint-schema.js';
 import type { DeclaredEndpoint } from '../model/endpoints-file-schema.js';

@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type {
   AgentService,
   Caller,
+  ChangesApplied,
   DrainReport,
+  EndpointChanges,
   EndpointView,
   LeaseView,
   NewEndpoint,
   PeerStatus,
   TransitionRecord,
 } from '../../src/agent/agent-service.js';
-import { type ChangesApplied, checkChanges, type EndpointChanges } from '../../src/agent/endpoint-changes.js';
+import { checkChanges } from '../../src/agent/endpoint-changes.js';
 import type { EndpointRow } from '../../src/agent/endpoint-query.js';
 import { NO_FACTS_YET, toEndpointView } from '../../src/agent/endpoint-view.js';
 import type { VipStatus } from '../../src/machines/vip.status.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pacedLocks } from '../../../src/agent/paced-locks.js';
+import { pacedLocks } from '../../../src/daemon/paced-locks.js';
 import type { LockPort, LockState } from '../../../src/ports/coordination.js';
 
 function slowLocks() {
