@@ -31,6 +31,8 @@ export interface NetDriver {
   bench(ip: string, rounds: number): Promise<BenchResult>;
   /** Conflicts reported so far. */
   readonly conflicts: Conflict[];
+  /** Stops (SIGSTOP) or resumes (SIGCONT) the driver process, as a stalled agent; its frame worker runs on. */
+  stall(stalled: boolean): void;
   waitForConflict(predicate: (conflict: Conflict) => boolean, timeoutMs: number): Promise<Conflict>;
   close(): Promise<void>;
 }
@@ -96,6 +98,9 @@ export async function startNetDriver(lab: Lab, ref: NodeRef, iface = 'eth0'): Pr
     counters: () => call('counters'),
     bench: (ip, rounds) => call('bench', ip, rounds),
     conflicts,
+    stall: (stalled) => {
+      child.kill(stalled ? 'SIGSTOP' : 'SIGCONT');
+    },
     waitForConflict: (predicate, timeoutMs) =>
       out
         .waitFor(

@@ -39,12 +39,14 @@ const ops: Record<string, Handler> = {
   announce: (ip: string) => announcer.announce(ip),
   burst: (ip: string, count: number, intervalMs: number) =>
     announceBurst(announcer, ip, { count, intervalMs }, systemClock),
-  watch: (ip: string) => {
+  // Answers once the capture handle is open: a claim sent before then cannot be heard.
+  watch: async (ip: string) => {
     unwatch.get(ip)?.();
     unwatch.set(
       ip,
       announcer.watchConflicts(ip, (conflict) => emit({ event: 'conflict', ...conflict })),
     );
+    await announcer.warmUp();
   },
   unwatch: (ip: string) => {
     unwatch.get(ip)?.();

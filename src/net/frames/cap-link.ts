@@ -19,7 +19,7 @@ type WorkerMessage =
   | { type: 'error'; message: string }
   | { type: 'sent'; id: number }
   | { type: 'failed'; id: number; message: string }
-  | { type: 'frame'; hex: string };
+  | { type: 'frames'; hex: string[] };
 
 /**
  * The worker's command line: the compiled `.js` next to this file, or the `.ts` source through
@@ -146,9 +146,11 @@ class CapWorkerLink implements FrameLink {
       return;
     }
     switch (message.type) {
-      case 'frame': {
-        const frame = Buffer.from(message.hex, 'hex');
-        for (const listener of this.#frameListeners) listener(frame);
+      case 'frames': {
+        for (const hex of message.hex) {
+          const frame = Buffer.from(hex, 'hex');
+          for (const listener of this.#frameListeners) listener(frame);
+        }
         break;
       }
       case 'sent':
