@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Run time: etcd, libpcap, iproute2; tests: ping, arping, tcpdump, chromium, openssl, keepalived,
-# faketime (a clock step for one agent);
+# faketime (a clock step for one agent), strace (a slow disk for etcd: delayed syncs);
 # package build and checks: dpkg-dev, fakeroot, lintian, systemd (systemd-analyze verify), man-db, zsh.
 packages=(etcd-server etcd-client libpcap-dev iproute2 iputils-ping iputils-arping tcpdump chromium openssl zsh
-  keepalived faketime dpkg-dev fakeroot lintian systemd man-db)
+  keepalived faketime strace dpkg-dev fakeroot lintian systemd man-db)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -qE 'ok (installed|triggers-)' || missing+=("$pkg")

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AgentObserver } from '../agent/agent-observer.js';
 import type { AgentService, TransitionRecord } from '../agent/agent-service.js';
 import { VIP_STATUSES } from '../machines/vip.status.js';
@@ -22,6 +22,9 @@ export interface LinkMetrics extends AgentMetrics {
   readonly transitions: Counter<'election_key' | 'from' | 'to' | 'event'>;
   readonly failovers: Counter<'election_key' | 'direction'>;
   readonly etcdErrors: Counter<'operation'>;
+  readonly etcdDurations: Histogram<'operation'>;
+  /** One etcd call's duration (answered or failed), by operation. */
+  etcdCall(operation: string, ms: number): void;
   readonly healthResults: Counter<'election_key' | 'result'>;
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly notifyHooks: Counter<'hook' | 'result'>;
@@ -66,6 +69,13 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
     name: 'link_etcd_errors_total',
     help: 'etcd calls that failed or timed out, by operation',
     labelNames: ['operation'] as const,
+    registers,
+  });
+  const etcdDurations = new Histogram({
+    name: 'link_etcd_request_duration_seconds',
+    help: 'Duration of etcd calls (answered or failed), by operation: a slow etcd disk shows here first',
+    labelNames: ['operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });
   const healthResults = new Counter({
@@ -232,6 +242,8 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
     transitions,
     failovers,
     etcdErrors,
+    etcdDurations,
+    etcdCall: (operation, ms) => etcdDurations.observe({ operation }, ms / 1000),
     healthResults,
     httpRequests,
     notifyHooks,

@@ -14,6 +14,7 @@ import { DeclaredEndpoints } from '../declarative/declared-endpoints.js';
 import { applyEndpointsFile } from '../declarative/endpoints-file.js';
 import { EtcdCoordination } from '../etcd/etcd-coordination.js';
 import { EtcdHistory } from '../etcd/etcd-history.js';
+import { slowCallLog } from '../etcd/slow-calls.js';
 import { HistoryRecorder, matches } from '../history/history-recorder.js';
 import { readProbeAddress } from '../net/address/probe-address.js';
 import { tcpHostProbe } from '../net/probes/host-probe.js';
@@ -71,7 +72,12 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
     process.exit(1);
   }
 
-  const etcd = new EtcdCoordination(toEtcdConnection(config));
+  const metrics = createMetrics();
+  const slowCalls = slowCallLog({ logger: logger.child({ component: 'etcd' }), now: systemClock.now });
+  const etcd = new EtcdCoordination(toEtcdConnection(config), (operation, ms, ok) => {
+    metrics.etcdCall(operation, ms);
+    slowCalls(operation, ms, ok);
+  });
   const preflight = await etcdPreflight(etcd);
   if (preflight.fatal) {
     logger.error({ etcd: config.etcd }, preflight.fatal);
@@ -95,7 +101,6 @@ export async function runLinkd(argv: readonly string[], env: NodeJS.ProcessEnv):
       'no address on the interface for peers to probe (--probe-address): this host fails over on lease expiry only',
     );
 
-  const metrics = createMetrics();
   const agent = composeAgent({
     hostname: config.hostname,
     version: VERSION,

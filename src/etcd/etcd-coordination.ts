@@ -18,6 +18,7 @@ import { etcdLivenessStore } from './etcd-liveness.js';
 import { type EtcdConnection, toEtcd3Options } from './etcd-options.js';
 import { PutBatcher, type PutRequest } from './put-batcher.js';
 import { retryWithinDeadline } from './retry-within-deadline.js';
+import type { EtcdCallObserver } from './slow-calls.js';
 import { followWatchBreaks } from './watch-breaks.js';
 
 /**
@@ -57,7 +58,11 @@ export class EtcdCoordination implements CoordinationPort {
     many: (puts) => this.putMany(puts),
   });
 
-  constructor(private readonly conn: EtcdConnection) {
+  constructor(
+    private readonly conn: EtcdConnection,
+    /** Told how long each call took (metrics, the slow-call log). */
+    private readonly onCall: EtcdCallObserver = () => {},
+  ) {
     this.client = new Etcd3(toEtcd3Options(conn));
     this.#lockConnection = new Etcd3(toEtcd3Options(conn));
     this.#leaseConnection = new Etcd3(toEtcd3Options(conn));
@@ -201,10 +206,25 @@ export class EtcdCoordination implements CoordinationPort {
   /** Counts the call; `key` (or prefix) names what etcd refused, when it refuses for permissions. */
   private count<T>(kind: string, call: Promise<T>, key?: string): Promise<T> {
     this.calls.set(kind, (this.calls.get(kind) ?? 0) + 1);
-    return call.catch((error: unknown) => {
+    return this.timed(kind, call).catch((error: unknown) => {
       if (isOutOfSpace(error)) throw new EtcdOutOfSpaceError(error);
       throw key === undefined ? error : namingKey(error, kind, key);
     });
+  }
+
+  /** Reports the call's duration, answered or failed, to `onCall`. */
+  private timed<T>(kind: string, call: Promise<T>): Promise<T> {
+    const started = monotonicNow();
+    return call.then(
+      (value) => {
+        this.onCall(kind, monotonicNow() - started, true);
+        return value;
+      },
+      (error: unknown) => {
+        this.onCall(kind, monotonicNow() - started, false);
+        throw error;
+      },
+    );
   }
 
   private async grant(ttlSeconds: number): Promise<LeaseId> {
@@ -222,12 +242,12 @@ export class EtcdCoordination implements CoordinationPort {
    */
   private async keepAlive(leaseId: LeaseId): Promise<number> {
     this.calls.set('lease_keepalive', (this.calls.get('lease_keepalive') ?? 0) + 1);
-    return retryWithinDeadline(
-      (deadline) => this.leaseCall((c) => this.keepAliveOnce(c, leaseId, deadline)),
-      {
+    return this.timed(
+      'lease_keepalive',
+      retryWithinDeadline((deadline) => this.leaseCall((c) => this.keepAliveOnce(c, leaseId, deadline)), {
         deadline: monotonicNow() + this.conn.callTimeoutMs,
         retryable: isConnectionError,
-      },
+      }),
     );
   }
 

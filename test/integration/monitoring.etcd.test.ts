@@ -120,6 +120,10 @@ describe('metric names in the rules and the dashboard', () => {
     // Every metric the agent registers, with or without a sample yet; and Prometheus's own `up`.
     for (const match of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) types.set(match[1]!, match[2]!);
     exposed = new Set(types.keys());
+    // A histogram's series are queried by their suffixed names.
+    for (const [name, type] of types)
+      if (type === 'histogram')
+        for (const suffix of ['_bucket', '_sum', '_count']) exposed.add(name + suffix);
     exposed.add('up');
   }, 120_000);
 

@@ -46,6 +46,8 @@ export interface Transition {
   to: string;
   event: string;
   cause?: string;
+  /** The VIP, with its prefix length. */
+  ip?: string;
 }
 
 /**

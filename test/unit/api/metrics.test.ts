@@ -65,6 +65,21 @@ describe('GET /metrics', () => {
     expect(sample(text, 'link_health_checks_total', { ...key, result: 'ok' })).toBe(1);
   });
 
+  it('times etcd calls by operation in seconds', async () => {
+    const { metrics, call } = setup();
+    metrics.etcdCall('txn', 12);
+    metrics.etcdCall('txn', 410);
+    const { text } = await call('GET', '/metrics');
+    expect(sample(text, 'link_etcd_request_duration_seconds_count', { operation: 'txn' })).toBe(2);
+    expect(sample(text, 'link_etcd_request_duration_seconds_sum', { operation: 'txn' })).toBeCloseTo(0.422);
+    expect(sample(text, 'link_etcd_request_duration_seconds_bucket', { operation: 'txn', le: '0.25' })).toBe(
+      1,
+    );
+    expect(sample(text, 'link_etcd_request_duration_seconds_bucket', { operation: 'txn', le: '0.5' })).toBe(
+      2,
+    );
+  });
+
   it('counts requests by route pattern, not by path', async () => {
     const { call } = setup();
     await call('GET', '/endpoints/vip-00000000-0000-4000-8000-000000000000');
