@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import type { VipEvent } from '../machines/vip.events.js';
+import type { UnbinderCommand } from '../machines/vip.events.js';
 import type { UnbindInput } from '../machines/vip.machine.js';
 import type { Clock } from '../ports/clock.js';
 import { type Logger, lazyChild } from '../ports/logger.js';
@@ -11,8 +11,6 @@ export interface UnbinderDeps {
   announcer: Pick<AnnouncerPort, 'watchConflicts'>;
   /** Whether the last announcement of the VIP seen on the wire was this host's own. */
   spokeLast: (ip: string) => boolean;
-  /** Longest `awaitHolder` wait: a holder that has not renewed its lease within a TTL has lost the lock. */
-  awaitHolderMs: number;
   /** Asks the holder to announce the VIP now (see `AnnounceRequests`), so the wait ends at once. */
   askHolder?: (ip: string) => void;
   clock: Clock;
@@ -24,15 +22,18 @@ export interface UnbinderDeps {
  * Runs in STANDBY and FAILING: removes the VIP if it is bound (also one left by a crash before a
  * restart), retrying until it is gone so no neighbour keeps reaching a host that dropped it.
  * With `awaitHolder` (demoted after an etcd fault) and neighbours last told that the VIP is here,
- * it first waits for the holder to announce it, so nobody is left pointing at a dropped address.
+ * it first waits for the holder to announce it, so nobody is left pointing at a dropped address;
+ * how long is the statechart's (`awaitHolderTimeout`), which then sends `unbind`.
  */
 export function createUnbinderActor(deps: UnbinderDeps) {
-  return fromCallback<VipEvent, UnbindInput>(({ input, sendBack }) => {
+  return fromCallback<UnbinderCommand, UnbindInput>(({ input, sendBack, receive }) => {
     const log = lazyChild(deps.logger, { ip: input.ip });
     let stopped = false;
     let retryTimer: unknown;
-    let waitTimer: unknown;
     let unwatch: (() => void) | undefined;
+    // Set by the statechart's `unbind`: the wait for the holder is over, even before it began.
+    let waitOver = false;
+    let endWait: ((outcome: string) => void) | undefined;
 
     const attempt = async () => {
       try {
@@ -56,29 +57,32 @@ export function createUnbinderActor(deps: UnbinderDeps) {
         // attempt() reports it and retries
       }
       if (stopped) return;
-      if (!bound || !deps.spokeLast(input.ip)) return void attempt();
-      log.info({ timeoutMs: deps.awaitHolderMs }, 'keeping the VIP until its holder announces it');
-      let waiting = true;
+      if (!bound || !deps.spokeLast(input.ip) || waitOver) return void attempt();
+      log.info({}, 'keeping the VIP until its holder announces it');
       const finish = (outcome: string) => {
-        if (!waiting || stopped) return;
-        waiting = false;
+        if (!endWait || stopped) return;
+        endWait = undefined;
         unwatch?.();
         unwatch = undefined;
-        deps.clock.clearTimeout(waitTimer);
         log.info({ outcome }, 'unbinding the VIP after the handover to its holder');
         void attempt();
       };
+      endWait = finish;
       unwatch = deps.announcer.watchConflicts(input.ip, ({ mac }) => finish(`${mac} announced it`));
       deps.askHolder?.(input.ip);
-      waitTimer = deps.clock.setTimeout(() => finish('no announcement in time'), deps.awaitHolderMs);
     };
+
+    receive((command) => {
+      if (command.type !== 'unbind') return;
+      waitOver = true;
+      endWait?.('no announcement in time');
+    });
 
     if (input.awaitHolder) void awaitHolder();
     else void attempt();
     return () => {
       stopped = true;
       deps.clock.clearTimeout(retryTimer);
-      deps.clock.clearTimeout(waitTimer);
       unwatch?.();
     };
   });

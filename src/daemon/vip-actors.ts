@@ -126,7 +126,6 @@ export function provideVipMachine(deps: VipActorDeps) {
         address: deps.address,
         announcer: deps.announcer,
         spokeLast: (ip) => spokeLast.get(ip) === true,
-        awaitHolderMs: s.leaseTtlSeconds * 1000,
         ...(deps.announceRequests
           ? { askHolder: (ip: string) => deps.announceRequests?.ask(electionKeyOf(ip)) }
           : {}),
@@ -155,6 +154,8 @@ export function provideVipMachine(deps: VipActorDeps) {
       reconcileInterval: s.reconcileMs,
       retryDelay: RETRY_MS,
       handoverTimeout: s.handoverTimeoutMs,
+      // A holder that has not renewed its lease within one TTL has lost the lock.
+      awaitHolderTimeout: s.leaseTtlSeconds * 1000,
     } satisfies Partial<
       Record<'preemptDelay' | 'bindCheck' | 'bindRecheck' | keyof typeof VIP_DELAYS, number>
     >,

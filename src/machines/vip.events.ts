@@ -73,3 +73,9 @@ export type HolderCommand =
   | { type: 'reconcile' }
   | { type: 'reannounce' }
   | { type: 'yield' };
+
+/**
+ * Events the unbinder receives from its parent: unbind now, the holder not having announced the
+ * VIP within `awaitHolderTimeout` of a demotion after an etcd fault.
+ */
+export type UnbinderCommand = { type: 'unbind' };

@@ -2,7 +2,7 @@ import { and, assign, fromCallback, fromPromise, not, sendTo, setup } from 'xsta
 import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
 import { outranks } from '../model/placement.js';
 import type { HealthCheck } from '../ports/health.js';
-import type { ElectionCommand, HolderCommand, VipEvent } from './vip.events.js';
+import type { ElectionCommand, HolderCommand, UnbinderCommand, VipEvent } from './vip.events.js';
 
 export interface VipInput {
   endpoint: Endpoint;
@@ -94,6 +94,12 @@ export const VIP_DELAYS = {
   retryDelay: 1000,
   /** How long a holder stopping or draining keeps the VIP for a successor to announce it (`--handover-timeout`). */
   handoverTimeout: 2000,
+  /**
+   * How long a host demoted after an etcd fault keeps a VIP neighbours may still point at, for the
+   * holder to announce it: one lease TTL (`--lease-ttl`), by which a holder that has not renewed
+   * its lease has lost the lock.
+   */
+  awaitHolderTimeout: 6000,
 };
 
 /**
@@ -123,8 +129,11 @@ export const vipMachine = setup({
      * src/actors/holder.actor.ts
      */
     holder: fromCallback<HolderCommand, HolderInput>(() => {}),
-    /** Unbinds the VIP, retrying until it is gone; after a fault, once the holder has announced it. src/actors/unbinder.actor.ts */
-    unbinder: fromCallback<VipEvent, UnbindInput>(() => {}),
+    /**
+     * Unbinds the VIP, retrying until it is gone; after a fault, once the holder has announced it
+     * or on `unbind` (`awaitHolderTimeout`). src/actors/unbinder.actor.ts
+     */
+    unbinder: fromCallback<UnbinderCommand, UnbindInput>(() => {}),
     /**
      * Probes the address on the segment (ARP probe / DAD, claiming nothing) and reports
      * `address.taken` with the MAC of a station that answers (src/actors/address-check.actor.ts).
@@ -162,6 +171,7 @@ export const vipMachine = setup({
     asksReannounce: ({ event }) => event.type === 'elected' && event.reannounce === true,
     mustWaitOldLease: ({ event }) => event.type === 'elected' && (event.holdOffMs ?? 0) > 0,
     holdsOnStop: ({ context }) => context.stopMode === 'hold',
+    awaitsHolder: ({ context }) => context.awaitHolder,
     isDrained: ({ context }) => context.drained,
     linkUp: ({ context }) => context.link.up,
     /** No failed health verdict (none yet counts as healthy, as at start). */
@@ -225,6 +235,7 @@ export const vipMachine = setup({
     stopDefending: sendTo('holder', { type: 'yield' } satisfies HolderCommand),
     bind: sendTo('holder', { type: 'bind' } satisfies HolderCommand),
     reconcile: sendTo('holder', { type: 'reconcile' } satisfies HolderCommand),
+    stopAwaitingHolder: sendTo('unbinder', { type: 'unbind' } satisfies UnbinderCommand),
     recordStopMode: assign(({ event }) => (event.type === 'stop' ? { stopMode: event.mode } : {})),
     forgetLock: assign({ holder: undefined, revision: undefined }),
     recordDrained: assign(({ event }) => ({ drained: event.type === 'drain' })),
@@ -344,6 +355,8 @@ export const vipMachine = setup({
                 input: ({ context }) => ({ ip: context.endpoint.ip, awaitHolder: context.awaitHolder }),
                 onError: { actions: 'recordActorError' },
               },
+              // Demoted after a fault, the VIP stays bound for the holder to announce it, this long at most.
+              after: { awaitHolderTimeout: { guard: 'awaitsHolder', actions: 'stopAwaitingHolder' } },
               on: {
                 elected: [
                   { guard: 'mustWaitOldLease', target: 'AWAITING_OLD_LEASE', actions: 'recordLock' },

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createActor, fromCallback } from 'xstate';
+import type { UnbinderCommand } from '../../../src/machines/vip.events.js';
+import type { UnbindInput } from '../../../src/machines/vip.machine.js';
+import { VIP_DELAYS, vipMachine } from '../../../src/machines/vip.machine.js';
+import { statusOf } from '../../../src/machines/vip.status.js';
+import { advance, simulatedClock } from '../../fakes/sim-time.js';
+
+const endpoint = {
+  id: 'vip-00000000-0000-0000-0000-000000000001',
+  ip: '10.0.0.10/32',
+  checks: [],
+  healthcheckInterval: 0,
+  faultPolicy: 'activate' as const,
+};
+
+/** The machine with an unbinder that only notes the commands it receives. */
+function standby() {
+  const clock = simulatedClock();
+  const commands: { at: number; type: string }[] = [];
+  const machine = vipMachine.provide({
+    actors: {
+      unbinder: fromCallback<UnbinderCommand, UnbindInput>(({ receive }) => {
+        receive((command) => commands.push({ at: clock.now(), type: command.type }));
+      }),
+    },
+  });
+  const actor = createActor(machine, { input: { endpoint, hostname: 'h1' }, clock });
+  actor.start();
+  return { actor, clock, commands };
+}
+
+describe('VIP statechart: awaitHolderTimeout', () => {
+  it('tells the unbinder to stop waiting for the holder one delay after a demotion after a fault', async () => {
+    const { actor, clock, commands } = standby();
+    const demotedAt = clock.now();
+    actor.send({ type: 'demoted', holder: 'h2', revision: '6', awaitHolder: true });
+    expect(statusOf(actor.getSnapshot())).toBe('STANDBY');
+    await advance(clock, VIP_DELAYS.awaitHolderTimeout - 100);
+    expect(commands).toEqual([]);
+    await advance(clock, 200);
+    expect(commands).toEqual([{ at: demotedAt + VIP_DELAYS.awaitHolderTimeout, type: 'unbind' }]);
+    expect(statusOf(actor.getSnapshot())).toBe('STANDBY');
+  });
+
+  it('sends nothing after an ordinary demotion (the unbinder does not wait then)', async () => {
+    const { actor, clock, commands } = standby();
+    actor.send({ type: 'demoted', holder: 'h2', revision: '6' });
+    await advance(clock, VIP_DELAYS.awaitHolderTimeout * 2);
+    expect(commands).toEqual([]);
+  });
+
+  it('is not restarted by what the peer monitor says of the holder', async () => {
+    const { actor, clock, commands } = standby();
+    actor.send({ type: 'demoted', holder: 'h2', revision: '6', awaitHolder: true });
+    await advance(clock, VIP_DELAYS.awaitHolderTimeout / 2);
+    actor.send({ type: 'holder.suspected', host: 'h2' });
+    actor.send({ type: 'holder.alive', host: 'h2' });
+    await advance(clock, VIP_DELAYS.awaitHolderTimeout / 2 + 100);
+    expect(commands.map((c) => c.type)).toEqual(['unbind']);
+  });
+});
