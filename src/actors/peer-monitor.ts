@@ -1,12 +1,9 @@
 import { type Actor, createActor } from 'xstate';
 import { type PeerEvent, type PeerTiming, peerMachine } from '../machines/peer.machine.js';
 import { keys, parseLivenessKey } from '../model/keys.js';
-import type { Clock } from '../ports/clock.js';
 import type { LeaseId } from '../ports/coordination.js';
-import type { HostProbePort, LivenessRecord, LivenessStorePort } from '../ports/liveness.js';
-import type { Logger } from '../ports/logger.js';
-import type { HostLease } from './host-lease.js';
-import { createPeerActors } from './peer.actors.js';
+import type { LivenessRecord } from '../ports/liveness.js';
+import { createPeerActors, type PeerActorDeps } from './peer.actors.js';
 
 /** What this host knows of a peer host's fate, as the VIPs standing by for it are told. */
 export type PeerVerdict = 'alive' | 'suspected' | 'confirmed' | 'claim_ended';
@@ -19,18 +16,14 @@ export interface PeerMonitorObserver {
   refutation(): void;
 }
 
-export interface PeerMonitorOptions {
-  hostname: string;
-  hostLease: HostLease;
-  store: LivenessStorePort;
-  probe: HostProbePort;
-  clock: Clock;
-  logger: Logger;
+export interface PeerMonitorOptions
+  extends Pick<
+    PeerActorDeps,
+    'hostname' | 'hostLease' | 'store' | 'probe' | 'clock' | 'logger' | 'probeIntervalMs' | 'probeTimeoutMs'
+  > {
   /** Where peers probe this host; without one, this host publishes nothing (and is never suspected). */
   probeAddress: string | undefined;
   probePort: number;
-  probeIntervalMs: number;
-  probeTimeoutMs: number;
   timing: PeerTiming;
   observer?: PeerMonitorObserver;
   onVerdict?: (host: string, verdict: PeerVerdict) => void;

@@ -52,25 +52,25 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   let agent: AgentService | undefined;
+  const counter = (name: string, help: string) => new Counter({ name, help, registers });
+  const labelledCounter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name, help, labelNames, registers });
 
-  const transitions = new Counter({
-    name: 'link_transitions_total',
-    help: 'State transitions of the VIPs on this host, by cause',
-    labelNames: ['election_key', 'from', 'to', 'event'] as const,
-    registers,
-  });
-  const failovers = new Counter({
-    name: 'link_failovers_total',
-    help: 'Times this host took (direction="in") or gave up (direction="out") a VIP',
-    labelNames: ['election_key', 'direction'] as const,
-    registers,
-  });
-  const etcdErrors = new Counter({
-    name: 'link_etcd_errors_total',
-    help: 'etcd calls that failed or timed out, by operation',
-    labelNames: ['operation'] as const,
-    registers,
-  });
+  const transitions = labelledCounter(
+    'link_transitions_total',
+    'State transitions of the VIPs on this host, by cause',
+    ['election_key', 'from', 'to', 'event'],
+  );
+  const failovers = labelledCounter(
+    'link_failovers_total',
+    'Times this host took (direction="in") or gave up (direction="out") a VIP',
+    ['election_key', 'direction'],
+  );
+  const etcdErrors = labelledCounter(
+    'link_etcd_errors_total',
+    'etcd calls that failed or timed out, by operation',
+    ['operation'],
+  );
   const etcdDurations = new Histogram({
     name: 'link_etcd_request_duration_seconds',
     help: 'Duration of etcd calls (answered or failed), by operation: a slow etcd disk shows here first',
@@ -78,38 +78,32 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });
-  const healthResults = new Counter({
-    name: 'link_health_checks_total',
-    help: 'Health rounds per VIP, by result (ok or fail)',
-    labelNames: ['election_key', 'result'] as const,
-    registers,
-  });
-  const httpRequests = new Counter({
-    name: 'link_http_requests_total',
-    help: 'API requests, by route pattern and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers,
-  });
-  const authFailures = new Counter({
-    name: 'link_api_auth_failures_total',
-    help: 'API requests refused for credentials, by reason (missing, malformed, invalid)',
-    labelNames: ['reason'] as const,
-    registers,
-  });
+  const healthResults = labelledCounter(
+    'link_health_checks_total',
+    'Health rounds per VIP, by result (ok or fail)',
+    ['election_key', 'result'],
+  );
+  const httpRequests = labelledCounter(
+    'link_http_requests_total',
+    'API requests, by route pattern and status',
+    ['method', 'route', 'status'],
+  );
+  const authFailures = labelledCounter(
+    'link_api_auth_failures_total',
+    'API requests refused for credentials, by reason (missing, malformed, invalid)',
+    ['reason'],
+  );
 
-  const notifyHooks = new Counter({
-    name: 'link_notify_hooks_total',
-    help: 'Notify hook runs on state changes, by hook (exec, webhook) and result (ok, failed, timeout, error, dropped)',
-    labelNames: ['hook', 'result'] as const,
-    registers,
-  });
-  const counter = (name: string, help: string) => new Counter({ name, help, registers });
-  const probes = new Counter({
-    name: 'link_peer_probes_total',
-    help: 'Probes of peer hosts by result: answered (SYN-ACK or RST from the kernel) or silent',
-    labelNames: ['result'] as const,
-    registers,
-  });
+  const notifyHooks = labelledCounter(
+    'link_notify_hooks_total',
+    'Notify hook runs on state changes, by hook (exec, webhook) and result (ok, failed, timeout, error, dropped)',
+    ['hook', 'result'],
+  );
+  const probes = labelledCounter(
+    'link_peer_probes_total',
+    'Probes of peer hosts by result: answered (SYN-ACK or RST from the kernel) or silent',
+    ['result'],
+  );
   const suspicions = counter(
     'link_peer_suspicions_total',
     'Peer hosts this host suspected (silent past --suspect-after)',

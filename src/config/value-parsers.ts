@@ -25,21 +25,10 @@ export function required<T>(
   parse: (raw: string) => T | undefined,
   options: ValueOptions = {},
 ) {
-  return z
-    .string()
-    .optional()
-    .transform((raw: Raw, ctx): T => {
-      if (raw === undefined) {
-        ctx.issues.push({ code: 'custom', message: 'is required', input: raw });
-        return z.NEVER;
-      }
-      const value = parse(raw.trim());
-      if (value === undefined) {
-        ctx.issues.push({ code: 'custom', message: `${expected}, got '${shown(raw, options)}'`, input: raw });
-        return z.NEVER;
-      }
-      return value;
-    });
+  return parsedSetting(expected, parse, options, (ctx) => {
+    ctx.issues.push({ code: 'custom', message: 'is required', input: undefined });
+    return z.NEVER;
+  });
 }
 
 /** A setting that may stay unset (no default). */
@@ -48,18 +37,38 @@ export function optional<T>(
   parse: (raw: string) => T | undefined,
   options: ValueOptions = {},
 ) {
+  return parsedSetting(expected, parse, options, () => undefined);
+}
+
+/** A string setting parsed by `parse`; `unset` answers when it has no value at all. */
+function parsedSetting<T, U>(
+  expected: string,
+  parse: (raw: string) => T | undefined,
+  options: ValueOptions,
+  unset: (ctx: z.RefinementCtx) => U,
+) {
   return z
     .string()
     .optional()
-    .transform((raw: Raw, ctx): T | undefined => {
-      if (raw === undefined) return undefined;
-      const value = parse(raw.trim());
-      if (value === undefined) {
-        ctx.issues.push({ code: 'custom', message: `${expected}, got '${shown(raw, options)}'`, input: raw });
-        return z.NEVER;
-      }
-      return value;
-    });
+    .transform((raw: Raw, ctx): T | U =>
+      raw === undefined ? unset(ctx) : parsedOrIssue(raw, ctx, expected, parse, options),
+    );
+}
+
+/** The parsed value, or an issue saying what was expected (and z.NEVER). */
+function parsedOrIssue<T>(
+  raw: string,
+  ctx: z.RefinementCtx,
+  expected: string,
+  parse: (raw: string) => T | undefined,
+  options: ValueOptions,
+): T {
+  const value = parse(raw.trim());
+  if (value === undefined) {
+    ctx.issues.push({ code: 'custom', message: `${expected}, got '${shown(raw, options)}'`, input: raw });
+    return z.NEVER;
+  }
+  return value;
 }
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
@@ -149,10 +158,7 @@ export function parseListen(raw: string): { host: string; port: number } | undef
 
 /** Comma-separated etcd endpoints; a bare `host:port` gets `http://`, a missing port 2379. */
 export function parseUrlList(raw: string): string[] | undefined {
-  const parts = raw
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '');
+  const parts = commaList(raw);
   if (parts.length === 0) return undefined;
   const urls: string[] = [];
   for (const part of parts) {
@@ -171,10 +177,7 @@ export function parseUrlList(raw: string): string[] | undefined {
 
 /** Comma-separated `Host` names or addresses (`[::1]` or `::1`), without port. */
 export function parseHostList(raw: string): string[] | undefined {
-  const parts = raw
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '');
+  const parts = commaList(raw);
   if (parts.length === 0) return undefined;
   const name =
     /^(?:\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.?)$/;
@@ -195,10 +198,7 @@ export function parseHttpUrl(raw: string): string | undefined {
 
 /** Comma-separated address ranges, each `ADDRESS/PREFIX`, answered by their network address. */
 export function parseRangeList(raw: string): string[] | undefined {
-  const parts = raw
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '');
+  const parts = commaList(raw);
   if (parts.length === 0) return undefined;
   const ranges: string[] = [];
   for (const part of parts) {
@@ -211,4 +211,12 @@ export function parseRangeList(raw: string): string[] | undefined {
     ranges.push(rangeOf(`${address}/${prefix}`));
   }
   return ranges;
+}
+
+/** The non-empty items of a comma-separated value, trimmed. */
+function commaList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }
