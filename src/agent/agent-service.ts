@@ -147,8 +147,11 @@ export interface AgentService {
   history(id?: string): TransitionRecord[];
   /** Live transitions; returns an unsubscribe. */
   onTransition(listener: (record: TransitionRecord) => void): () => void;
-  /** Every host's published status for every VIP this host knows. */
-  cluster(): Promise<PeerStatus[]>;
+  /**
+   * Every host's published status for these VIPs (election keys), or for every VIP when absent: a
+   * page of a large cluster reads only its own keys.
+   */
+  cluster(electionKeys?: readonly string[]): Promise<PeerStatus[]>;
   lease(): LeaseView;
   /** This host is drained for maintenance. */
   readonly drained: boolean;

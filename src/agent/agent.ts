@@ -149,8 +149,8 @@ export class Agent implements AgentService {
     return this.parts.recorder.onTransition(listener);
   }
 
-  cluster(): Promise<PeerStatus[]> {
-    return this.parts.publisher.readAll();
+  cluster(electionKeys?: readonly string[]): Promise<PeerStatus[]> {
+    return electionKeys ? this.parts.publisher.readOf(electionKeys) : this.parts.publisher.readAll();
   }
 
   lease(): LeaseView {

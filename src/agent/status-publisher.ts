@@ -7,6 +7,9 @@ import type { KvPort } from '../ports/coordination.js';
 import type { Logger } from '../ports/logger.js';
 import type { EndpointView, PeerStatus, TransitionRecord } from './agent-service.js';
 
+/** `localeCompare`'s order, without building a collator per comparison (30 000 statuses at 10 000 VIPs). */
+const collator = new Intl.Collator();
+
 export interface StatusPublisherDeps {
   hostname: string;
   kv: KvPort;
@@ -123,7 +126,18 @@ export class StatusPublisher {
   }
 
   async readAll(): Promise<PeerStatus[]> {
-    const all = await this.deps.kv.list(keys.statusPrefix);
+    return this.parsed(await this.deps.kv.list(keys.statusPrefix));
+  }
+
+  /** The statuses of a few VIPs, one prefix read each, in the order of `electionKeys`. */
+  async readOf(electionKeys: readonly string[]): Promise<PeerStatus[]> {
+    const reads = await Promise.all(
+      electionKeys.map((electionKey) => this.deps.kv.list(keys.statusesOf(electionKey))),
+    );
+    return reads.flatMap((statuses) => this.parsed(statuses));
+  }
+
+  private parsed(all: Map<string, string>): PeerStatus[] {
     const out: PeerStatus[] = [];
     for (const [key, raw] of all) {
       try {
@@ -134,7 +148,7 @@ export class StatusPublisher {
       }
     }
     return out.sort(
-      (a, b) => a.electionKey.localeCompare(b.electionKey) || a.hostname.localeCompare(b.hostname),
+      (a, b) => collator.compare(a.electionKey, b.electionKey) || collator.compare(a.hostname, b.hostname),
     );
   }
 

@@ -24,7 +24,7 @@ export function systemRoutes(
       version: agent.version,
       etcd_reachable: lease.etcdReachable,
       lease_deadline: lease.deadline,
-      endpoints: agent.list().length,
+      endpoints: agent.rows().length,
       drained: agent.drained,
     });
   });

@@ -13,6 +13,7 @@ export const keys = {
   link: (electionKey: string, hostname: string) => `${ROOT}/ips/${electionKey}/${hostname}`,
   statusPrefix: `${ROOT}/status/`,
   status: (electionKey: string, hostname: string) => `${ROOT}/status/${electionKey}/${hostname}`,
+  statusesOf: (electionKey: string) => `${ROOT}/status/${electionKey}/`,
   /** Election keys of the endpoints this host's endpoints file applied (and so owns). */
   declared: (hostname: string) => `${ROOT}/declared/${hostname}`,
   /** Transitions of every host, by time: `<prefix><epoch ms>/<hostname>/<sequence>`. */

@@ -195,9 +195,11 @@ export class FakeAgent implements AgentService {
     return this.transitions.listenerCount;
   }
 
-  async cluster(): Promise<PeerStatus[]> {
+  async cluster(electionKeys?: readonly string[]): Promise<PeerStatus[]> {
     this.record('cluster');
-    return this.peerStatuses;
+    return electionKeys
+      ? this.peerStatuses.filter((status) => electionKeys.includes(status.electionKey))
+      : this.peerStatuses;
   }
 
   lease(): LeaseView {

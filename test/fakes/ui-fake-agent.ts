@@ -73,10 +73,14 @@ export class UiFakeAgent implements AgentService {
     return this.transitions.subscribe(listener);
   }
 
-  async cluster(): Promise<PeerStatus[]> {
+  /** The election keys of each `cluster()` read, for tests that check what the view asks etcd for. */
+  readonly clusterReads: Array<readonly string[] | undefined> = [];
+
+  async cluster(electionKeys?: readonly string[]): Promise<PeerStatus[]> {
+    this.clusterReads.push(electionKeys);
     if (this.clusterHangs) return new Promise(() => {});
     if (this.clusterError) throw this.clusterError;
-    return this.peers;
+    return electionKeys ? this.peers.filter((peer) => electionKeys.includes(peer.electionKey)) : this.peers;
   }
 
   lease(): LeaseView {

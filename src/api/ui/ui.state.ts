@@ -7,7 +7,7 @@ import type {
 } from '../../agent/agent-service.js';
 import { type EndpointRow, type EndpointSummary, summarize } from '../../agent/endpoint-query.js';
 import type { VipStatus } from '../../machines/vip.status.js';
-import { cidrOfElectionKey } from '../../model/endpoint.js';
+import { electionKeyOf } from '../../model/endpoint.js';
 import { describeCheck } from '../../ports/health.js';
 
 /** Transitions per endpoint the page starts with; later ones arrive over the event stream. */
@@ -80,16 +80,34 @@ export interface UiState {
   history: TransitionRecord[];
 }
 
+/** The endpoints of this host that match a query, in address order, and the page of them. */
+export interface UiPage {
+  /** Every endpoint of this host, for the counts. */
+  all: EndpointRow[];
+  rows: EndpointRow[];
+  total: number;
+  offset: number;
+}
+
+/** Reads one row per endpoint (no full views): a page of 10 000 endpoints costs a sort, not 10 000 views. */
+export function uiPage(agent: AgentService, query: UiQuery = { offset: 0, limit: UI_PAGE }): UiPage {
+  const all = agent.rows();
+  const matching = sortByIp(all.filter(matcher(query)), (row) => row.ip);
+  return {
+    all,
+    rows: matching.slice(query.offset, query.offset + query.limit),
+    total: matching.length,
+    offset: query.offset,
+  };
+}
+
 export function uiState(
   agent: AgentService,
   now: number,
   query: UiQuery = { offset: 0, limit: UI_PAGE },
 ): UiState {
-  const rows = agent.rows();
-  const matching = sortByIp(rows.filter(matcher(query)), (row) => row.ip);
-  const endpoints = matching
-    .slice(query.offset, query.offset + query.limit)
-    .flatMap((row) => agent.get(row.id) ?? []);
+  const page = uiPage(agent, query);
+  const endpoints = page.rows.flatMap((row) => agent.get(row.id) ?? []);
   const history = endpoints
     .flatMap((endpoint) => agent.history(endpoint.id).slice(-TIMELINE_DEPTH))
     .sort((a, b) => a.at - b.at);
@@ -103,9 +121,9 @@ export function uiState(
       ...endpoint,
       check_labels: endpoint.checks.map(describeCheck),
     })),
-    total: matching.length,
-    offset: query.offset,
-    summary: summarize(rows),
+    total: page.total,
+    offset: page.offset,
+    summary: summarize(page.all),
     history,
   };
 }
@@ -127,63 +145,48 @@ export interface UiClusterVip {
   hosts: Array<PeerStatus & { self: boolean }>;
 }
 
-/** `GET /ui/cluster`: every VIP with every host's status, from the statuses agents publish in etcd. */
+/** `GET /ui/cluster`: every host's status for the VIPs of the page, from the statuses agents publish in etcd. */
 export interface UiCluster {
   now: number;
   hostname: string;
-  /** The page of VIPs that match the query (text and holder), in address order. */
+  /** The page's VIPs (the same page as `state`), in address order. */
   vips: UiClusterVip[];
   total: number;
 }
 
+/** The election keys whose statuses `uiCluster` shows for `page`: only those are read from etcd. */
+export function clusterKeys(page: UiPage): string[] {
+  return page.rows.map((row) => electionKeyOf(row.ip));
+}
+
 /**
- * Groups the published statuses by VIP. This host's own entries come from its statecharts rather
- * than etcd: fresher, and present even while its status writes are failing.
+ * Groups the published statuses of the page's VIPs by VIP. This host's own entries come from its
+ * statecharts rather than etcd: fresher, and present even while its status writes are failing.
  */
-export function uiCluster(
-  agent: AgentService,
-  peers: PeerStatus[],
-  now: number,
-  query: UiQuery = { offset: 0, limit: UI_PAGE },
-): UiCluster {
-  const local = agent.list();
-  const localByKey = new Map(local.map((endpoint) => [endpoint.election_key, endpoint]));
-  const byKey = new Map<string, Map<string, PeerStatus>>();
-  const hostsOf = (key: string) => {
-    const hosts = byKey.get(key) ?? new Map<string, PeerStatus>();
-    byKey.set(key, hosts);
-    return hosts;
-  };
-  for (const peer of peers) hostsOf(peer.electionKey).set(peer.hostname, peer);
-  for (const endpoint of local) {
-    hostsOf(endpoint.election_key).set(agent.hostname, {
-      hostname: agent.hostname,
-      electionKey: endpoint.election_key,
-      status: endpoint.status,
-      holder: endpoint.holder,
-      updatedAt: now,
-    });
+export function uiCluster(agent: AgentService, page: UiPage, peers: PeerStatus[], now: number): UiCluster {
+  const byKey = new Map<string, PeerStatus[]>();
+  for (const peer of peers) {
+    if (peer.hostname === agent.hostname) continue;
+    byKey.set(peer.electionKey, [...(byKey.get(peer.electionKey) ?? []), peer]);
   }
-  const all = [...byKey.entries()].map(([electionKey, hosts]): UiClusterVip => {
-    const endpoint = localByKey.get(electionKey);
-    const list = [...hosts.values()].sort((a, b) => a.hostname.localeCompare(b.hostname));
+  const vips = page.rows.map((row): UiClusterVip => {
+    const electionKey = electionKeyOf(row.ip);
+    const self: PeerStatus = {
+      hostname: agent.hostname,
+      electionKey,
+      status: row.status,
+      holder: row.holder,
+      updatedAt: now,
+    };
+    const list = [self, ...(byKey.get(electionKey) ?? [])].sort((a, b) =>
+      a.hostname.localeCompare(b.hostname),
+    );
     return {
       electionKey,
-      ip: endpoint?.ip ?? cidrOfElectionKey(electionKey),
-      holder: endpoint?.holder ?? list.find((h) => h.holder)?.holder ?? null,
+      ip: row.ip,
+      holder: row.holder ?? list.find((h) => h.holder)?.holder ?? null,
       hosts: list.map((h) => ({ ...h, self: h.hostname === agent.hostname })),
     };
   });
-  const q = query.q?.trim().toLowerCase();
-  const matching = sortByIp(
-    all.filter(
-      (vip) =>
-        (!q || vip.ip.includes(q) || (vip.holder ?? '').toLowerCase().includes(q)) &&
-        (query.holder === undefined || (vip.holder ?? '') === query.holder) &&
-        (query.state === undefined || vip.hosts.some((host) => host.status === query.state)),
-    ),
-    (vip) => vip.ip,
-  );
-  const vips = matching.slice(query.offset, query.offset + query.limit);
-  return { now, hostname: agent.hostname, vips, total: matching.length };
+  return { now, hostname: agent.hostname, vips, total: page.total };
 }

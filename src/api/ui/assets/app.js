@@ -14,7 +14,7 @@
  *   root: HTMLElement, ip: HTMLElement, status: HTMLElement, id: HTMLElement, holder: HTMLElement,
  *   fencing: HTMLElement, lease: HTMLElement, leaseBar: HTMLElement, health: HTMLElement,
  *   checks: HTMLElement, policy: HTMLElement, faults: HTMLElement, diagram: HTMLElement,
- *   svg: SVGSVGElement | null, timeline: HTMLElement, timelineKey: string,
+ *   svg: SVGSVGElement | null, timeline: HTMLElement, timelineKey: string, peersKey: string,
  * }} Card
  */
 // biome-ignore lint/suspicious/noRedundantUseStrict: served as a classic script, not a module
@@ -467,6 +467,7 @@
       svg: diagram.querySelector('svg'),
       timeline: h('ol', { class: 'timeline', 'data-testid': 'timeline' }),
       timelineKey: '',
+      peersKey: '',
     };
     const fact = (/** @type {string} */ label, /** @type {Child[]} */ children) =>
       h('div', { class: 'fact' }, [h('div', { class: 'label', text: label }), ...children]);
@@ -695,12 +696,52 @@
     return el;
   }
 
+  /**
+   * Where each state's node sits in the diagram, by state, and how wide each host's name is: every
+   * card holds the same drawing, so each is measured once. Measuring per tag (a layout read after
+   * each write) made Chromium lay the page out again a hundred times on the first paint.
+   * @type {Map<string, DOMRect>}
+   */
+  const nodeBoxes = new Map();
+  /** @type {Map<string, number>} */
+  const nameWidths = new Map();
+
+  /**
+   * @param {SVGGElement} node
+   * @param {string} status
+   */
+  function nodeBox(node, status) {
+    const known = nodeBoxes.get(status);
+    if (known) return known;
+    const box = node.getBBox();
+    if (box.width > 0) nodeBoxes.set(status, box);
+    return box;
+  }
+
+  /**
+   * @param {SVGTextElement} text in the document, holding the name
+   * @param {string} name
+   */
+  function nameWidth(text, name) {
+    const known = nameWidths.get(name);
+    if (known !== undefined) return known;
+    const width = text.getComputedTextLength();
+    if (width > 0) nameWidths.set(name, width);
+    return width;
+  }
+
   /** A tag per other host on the state it reports, so one diagram shows the whole VIP. */
   function renderPeers() {
     if (!model.state || !model.cluster) return;
+    const vips = new Map(model.cluster.vips.map((vip) => [vip.electionKey, vip]));
     for (const endpoint of model.state.endpoints) {
       const card = cards.get(endpoint.id);
       if (!card?.svg) continue;
+      const vip = vips.get(endpoint.election_key);
+      const peers = vip ? vip.hosts.filter((host) => !host.self) : [];
+      const key = peers.map((peer) => `${peer.hostname}=${peer.status}`).join(' ');
+      if (key === card.peersKey) continue;
+      card.peersKey = key;
       const graph = card.svg.querySelector('g.graph') || card.svg;
       /** @type {Element | null} */
       let layer = graph.querySelector('g.peers');
@@ -709,8 +750,6 @@
         graph.append(layer);
       }
       layer.replaceChildren();
-      const vip = model.cluster.vips.find((v) => v.electionKey === endpoint.election_key);
-      const peers = vip ? vip.hosts.filter((host) => !host.self) : [];
       /** @type {Map<Element, number>} */
       const placed = new Map();
       for (const peer of peers) {
@@ -718,7 +757,7 @@
           card.svg.querySelector(`g[data-state=${quoted(peer.status)}]`)
         );
         if (!node) continue;
-        const box = node.getBBox();
+        const box = nodeBox(node, peer.status);
         const tag = svgEl('g', {
           class: `peer s-${peer.status}`,
           'data-testid': 'peer-marker',
@@ -730,7 +769,7 @@
         text.textContent = peer.hostname;
         tag.append(rect, text);
         layer.append(tag);
-        const width = text.getComputedTextLength() + 12;
+        const width = nameWidth(text, peer.hostname) + 12;
         // Tags line up leftwards from the node's top-right corner, straddling its border.
         const right = placed.get(node) ?? box.x + box.width - 4;
         placed.set(node, right - width - 3);
@@ -801,7 +840,9 @@
     for (const el of /** @type {NodeListOf<HTMLElement>} */ (
       document.querySelectorAll('[data-updated-at]')
     )) {
-      el.textContent = `updated ${ago(Number(el.dataset.updatedAt))}`;
+      // Written only when it changes: every write makes Chromium lay the page out again.
+      const text = `updated ${ago(Number(el.dataset.updatedAt))}`;
+      if (el.textContent !== text) el.textContent = text;
     }
   }
 

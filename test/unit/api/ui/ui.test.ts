@@ -183,7 +183,7 @@ describe('GET /ui/state with thousands of endpoints', () => {
 });
 
 describe('GET /ui/cluster', () => {
-  it("groups every host's status by VIP, this host's from its own statecharts", async () => {
+  it("groups every host's status by VIP of the page, this host's from its own statecharts", async () => {
     const { agent, app } = setup();
     const view = agent.add('10.0.0.10/32', { status: 'ACTIVATED', holder: 'node-a' });
     agent.peers = [
@@ -202,6 +202,7 @@ describe('GET /ui/cluster', () => {
         holder: 'node-b',
         updatedAt: NOW - 9000,
       },
+      // A VIP this host does not serve: not on its pages, so not read.
       {
         hostname: 'node-c',
         electionKey: '10.0.0.30_32',
@@ -214,7 +215,7 @@ describe('GET /ui/cluster', () => {
     expect(body).toEqual({
       now: NOW,
       hostname: 'node-a',
-      total: 2,
+      total: 1,
       vips: [
         {
           electionKey: '10.0.0.10_32',
@@ -239,23 +240,23 @@ describe('GET /ui/cluster', () => {
             },
           ],
         },
-        {
-          electionKey: '10.0.0.30_32',
-          ip: '10.0.0.30/32',
-          holder: 'node-c',
-          hosts: [
-            {
-              hostname: 'node-c',
-              electionKey: '10.0.0.30_32',
-              status: 'ACTIVATED',
-              holder: 'node-c',
-              updatedAt: NOW - 100,
-              self: false,
-            },
-          ],
-        },
       ],
     });
+    expect(agent.clusterReads).toEqual([['10.0.0.10_32']]);
+  });
+
+  it('reads from etcd the statuses of the page of VIPs only, with the filters of the cards', async () => {
+    const { agent, app } = setup();
+    for (let i = 1; i <= 120; i++)
+      agent.add(`10.0.${Math.floor(i / 100)}.${i % 100}/32`, { status: 'STANDBY' });
+    const body = (await (await app.request('/ui/cluster?offset=50&limit=50')).json()) as UiCluster;
+    expect(body.total).toBe(120);
+    expect(body.vips.map((vip) => vip.ip).slice(0, 2)).toEqual(['10.0.0.51/32', '10.0.0.52/32']);
+    expect(agent.clusterReads).toEqual([body.vips.map((vip) => vip.electionKey)]);
+    const searched = (await (await app.request('/ui/cluster?q=10.0.1.')).json()) as UiCluster;
+    expect(searched.vips.map((vip) => vip.ip)).toEqual(
+      Array.from({ length: 21 }, (_, i) => `10.0.1.${i}/32`),
+    );
   });
 
   it("shows this host's statuses and the reason when etcd fails or does not answer", async () => {
