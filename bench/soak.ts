@@ -1,5 +1,5 @@
 /**
- * `npm run soak -- --minutes N [--vips N] [--seed N] [--out FILE] [--runtime compiled|tsx]`: the
+ * `npm run soak -- --minutes N [--vips N] [--seed N] [--faults T,T] [--out FILE] [--runtime compiled|tsx]`: the
  * soak of bench/soak/, with a Markdown report on stdout (and in FILE) and the raw numbers next to it
  * as JSON. linkd runs compiled by default, as operators run it. Needs root.
  */
@@ -7,13 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runSoak, soakMarkdown } from './soak/soak-run.js';
+import { FAULT_TYPES, type FaultType, runSoak, soakMarkdown } from './soak/soak-run.js';
 
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '5' },
     vips: { type: 'string', default: '300' },
     seed: { type: 'string' },
+    faults: { type: 'string' },
     out: { type: 'string' },
     'log-dir': { type: 'string' },
     runtime: { type: 'string', default: 'compiled' },
@@ -34,6 +35,12 @@ if (runtime !== 'compiled' && runtime !== 'tsx') {
   console.error('soak: --runtime takes compiled or tsx');
   process.exit(2);
 }
+const faults = values.faults?.split(',').map((type) => type.trim());
+const unknown = faults?.filter((type) => !(FAULT_TYPES as readonly string[]).includes(type)) ?? [];
+if (faults && (faults.length === 0 || unknown.length > 0)) {
+  console.error(`soak: --faults: unknown fault type ${unknown.join(', ')}; known: ${FAULT_TYPES.join(', ')}`);
+  process.exit(2);
+}
 if (values['log-dir']) mkdirSync(values['log-dir'], { recursive: true });
 // The revision that runs, read before the run: work on the tree during a long soak must not relabel it.
 const git = (args: string[]) => {
@@ -52,6 +59,7 @@ const report = await runSoak({
   minutes,
   vips,
   ...(values.seed ? { seed: Number(values.seed) } : {}),
+  ...(faults ? { faultTypes: faults as FaultType[] } : {}),
   ...(values['log-dir'] ? { logDir: values['log-dir'] } : {}),
   runtime,
   log: (line) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${line}`),

@@ -40,6 +40,8 @@ export interface SoakOptions {
   /** VIPs the client probes (default 12). */
   probed?: number;
   seed?: number;
+  /** The fault types to draw from (default: all of FAULT_TYPES). */
+  faultTypes?: readonly FaultType[];
   /** Progress lines. */
   log?: (line: string) => void;
   /** Keeps every agent's log there (`a.log`, ...). */
@@ -323,7 +325,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     // Faults rotate through the types in a shuffled order, so a short soak still sees each one.
     let bag: FaultType[] = [];
     while (Date.now() < deadline - 25_000) {
-      if (bag.length === 0) bag = [...FAULT_TYPES].sort(() => random() - 0.5);
+      if (bag.length === 0) bag = [...(options.faultTypes ?? FAULT_TYPES)].sort(() => random() - 0.5);
       const type = bag.shift() as FaultType;
       const at = Date.now();
       const holdersAtStart = new Map(checker.current);

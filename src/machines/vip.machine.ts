@@ -203,6 +203,20 @@ export const vipMachine = setup({
           }
         : {},
     ),
+    /**
+     * A demotion heard again while in STANDBY (a re-read after a watch break, a new lease) does not
+     * end a wait for the holder's announcement: the VIP is still bound, and the wait keeps its bound.
+     */
+    recordLockStillWaiting: assign(({ context, event }) =>
+      event.type === 'demoted'
+        ? {
+            holder: event.holder,
+            revision: event.revision,
+            awaitHolder: context.awaitHolder || event.awaitHolder === true,
+            holdOffMs: 0,
+          }
+        : {},
+    ),
     recordHealth: assign(({ event }) =>
       event.type === 'health_check_fail' || event.type === 'health_check_success'
         ? { health: { ok: event.type === 'health_check_success', detail: event.detail } }
@@ -367,7 +381,7 @@ export const vipMachine = setup({
                   },
                   { target: 'ACTIVATED', actions: 'recordLock' },
                 ],
-                demoted: { target: '.following', actions: 'recordLock' },
+                demoted: { target: '.following', actions: 'recordLockStillWaiting' },
                 fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
                 'holder.alive': '.following',
                 'holder.suspected': '.HOLDER_SUSPECTED',

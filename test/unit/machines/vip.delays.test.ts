@@ -50,6 +50,15 @@ describe('VIP statechart: awaitHolderTimeout', () => {
     expect(commands).toEqual([]);
   });
 
+  it('still ends the wait when the demotion is heard again without a fault (a re-read of the lock)', async () => {
+    const { actor, clock, commands } = standby();
+    actor.send({ type: 'demoted', holder: 'h2', revision: '6', awaitHolder: true });
+    await advance(clock, VIP_DELAYS.awaitHolderTimeout / 2);
+    actor.send({ type: 'demoted', holder: 'h2', revision: '6' });
+    await advance(clock, VIP_DELAYS.awaitHolderTimeout / 2 + 100);
+    expect(commands.map((c) => c.type)).toEqual(['unbind']);
+  });
+
   it('is not restarted by what the peer monitor says of the holder', async () => {
     const { actor, clock, commands } = standby();
     actor.send({ type: 'demoted', holder: 'h2', revision: '6', awaitHolder: true });
