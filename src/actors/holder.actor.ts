@@ -112,7 +112,15 @@ export function createHolderActor(deps: HolderDeps) {
         if (!(await deps.address.has(ip))) {
           log.warn({}, 'VIP vanished from the interface; binding it again');
           send({ type: 'net.error', detail: `${ip} was removed from the interface; re-bound` });
-          await deps.address.add(ip);
+          try {
+            await deps.address.add(ip);
+          } catch (error) {
+            // Not bound any more: the statechart retries the bind, and says so (`bound: false`).
+            bound = false;
+            log.error({ err: error }, 'could not bind the VIP again; retrying');
+            send({ type: 'bind.failed', detail: `bind ${ip}: ${errorText(error)}` });
+            return;
+          }
           burst();
         }
       } catch (error) {

@@ -3,6 +3,7 @@ import { VIP_STATUSES, type VipStatus } from '../machines/vip.status.js';
 import type { Endpoint } from '../model/endpoint.js';
 import { electionKeyOf } from '../model/endpoint.js';
 import { keys } from '../model/keys.js';
+import type { Clock } from '../ports/clock.js';
 import type { KvPort } from '../ports/coordination.js';
 import type { Logger } from '../ports/logger.js';
 import type { EndpointView, PeerStatus, TransitionRecord } from './agent-service.js';
@@ -16,6 +17,9 @@ export interface StatusPublisherDeps {
   hostLease: HostLease;
   logger: Logger;
   enabled: boolean;
+  clock: Clock;
+  /** Wait before writing a participation record again after a failed write. */
+  linkRetryMs?: number;
 }
 
 /**
@@ -31,19 +35,33 @@ export class StatusPublisher {
     return this.deps.hostLease.inForce?.leaseId;
   }
 
+  /** VIPs this host takes part for: their participation record is kept written. */
+  readonly #linked = new Set<string>();
+
+  /**
+   * Says this host takes part for a VIP. Failovers and drains look for these records, so a failed
+   * write (etcd busy right after a new lease, a circuit breaker still open) is tried again while
+   * the lease it was for lasts; a new lease writes every record again anyway.
+   */
   async link(electionKey: string): Promise<void> {
+    this.#linked.add(electionKey);
     const leaseId = this.leaseId();
     if (!leaseId) return; // re-linked on `lease.granted`
-    await this.quietly('link', () =>
+    const written = await this.quietly('link', () =>
       this.deps.kv.put(
         keys.link(electionKey, this.deps.hostname),
         JSON.stringify({ updated_at: new Date().toISOString() }),
         leaseId,
       ),
     );
+    if (written) return;
+    this.deps.clock.setTimeout(() => {
+      if (this.#linked.has(electionKey) && this.leaseId() === leaseId) void this.link(electionKey);
+    }, this.deps.linkRetryMs ?? 1000);
   }
 
   async unlink(electionKey: string): Promise<void> {
+    this.#linked.delete(electionKey);
     await this.quietly('unlink', async () => {
       await this.deps.kv.delete(keys.link(electionKey, this.deps.hostname));
       await this.deps.kv.delete(keys.status(electionKey, this.deps.hostname));
@@ -152,11 +170,14 @@ export class StatusPublisher {
     );
   }
 
-  private async quietly(what: string, write: () => Promise<void>): Promise<void> {
+  /** Resolves whether the write went through; a failure is only logged. */
+  private async quietly(what: string, write: () => Promise<void>): Promise<boolean> {
     try {
       await write();
+      return true;
     } catch (error) {
-      this.deps.logger.debug({ err: error, what }, 'status write failed; it is refreshed on the next change');
+      this.deps.logger.debug({ err: error, what }, 'status write failed; it is written again later');
+      return false;
     }
   }
 }

@@ -68,6 +68,7 @@ export function composeAgent(deps: AgentDeps): Agent {
     hostLease,
     logger,
     enabled: settings.publishStatus,
+    clock,
   });
   const standbys = new StandbyFollowing({
     hostname,

@@ -487,6 +487,8 @@ export const vipMachine = setup({
                 // Checks now and then that nobody (an operator, DHCP) removed the address.
                 bound: {
                   after: { reconcileInterval: { target: 'bound', reenter: true, actions: 'reconcile' } },
+                  // Removed, and binding it again failed: not bound until a retry succeeds.
+                  on: { 'bind.failed': { target: 'bindRetry', actions: 'recordNetError' } },
                 },
               },
             },

@@ -20,6 +20,24 @@ describe('an ACTIVATED VIP whose bind fails', () => {
     expect(host.agent.get(id)).toMatchObject({ status: 'ACTIVATED', bound: true });
   });
 
+  it('shows bound: false when the address vanished and binding it again fails, until it is back', async () => {
+    const sim = simCluster(['h1']);
+    const host = sim.hosts[0]!;
+    await host.agent.start();
+    const { id } = await host.agent.create(spec);
+    await sim.advance(1500);
+    expect(host.agent.get(id)).toMatchObject({ status: 'ACTIVATED', bound: true });
+    // Removed behind the agent's back, and the next binds fail (EPERM, say).
+    host.addresses.bound.delete(IP);
+    host.addresses.failNext = 2;
+    await sim.advance(2500);
+    expect(host.addresses.bound.has(IP)).toBe(false);
+    expect(host.agent.get(id)).toMatchObject({ status: 'ACTIVATED', bound: false });
+    await sim.advance(5000);
+    expect(host.addresses.bound.has(IP)).toBe(true);
+    expect(host.agent.get(id)).toMatchObject({ status: 'ACTIVATED', bound: true });
+  });
+
   it('shows bound: null in other statuses', async () => {
     const sim = simCluster(['h1', 'h2']);
     const [a, b] = sim.hosts;

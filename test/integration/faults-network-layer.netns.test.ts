@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { eventually } from '../lab/agents.js';
+import { BoundTruth } from '../lab/bound-truth.js';
+import { FaultLab, secs } from '../lab/fault-lab.js';
+import {
+  addressesByInterface,
+  deleteInterface,
+  recreateInterface,
+  renameInterface,
+} from '../lab/interface-faults.js';
+import { isRunning } from '../lab/processes.js';
+
+const isRoot = process.getuid?.() === 0;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Two link polls (500 ms each) on a loaded machine. */
+const LIE_BOUND_MS = 1000;
+const longestLie = (truth: BoundTruth) =>
+  Math.max(0, ...truth.lies(0).map((run) => (run.at(-1)?.at ?? 0) - (run[0]?.at ?? 0)));
+
+/**
+ * Fault class "a failing network layer": the holder's interface disappears under its agent, renamed
+ * (so `ip ... dev eth0` fails while the link, and the VIP on it, live on) or deleted (its addresses
+ * and the capture handle's interface gone), then comes back. 2 hosts, the client probing every
+ * 20 ms, the invariant checker sampling, and the holder's API compared with its kernel every 100 ms.
+ */
+describe.skipIf(!isRoot)('faults: failing network layer (root)', { timeout: 120_000 }, () => {
+  let lab: FaultLab;
+
+  beforeAll(async () => {
+    lab = await FaultLab.start({ prefix: 'lknl', hosts: 2 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await lab?.destroy();
+  });
+
+  const probe = () => lab.probe as NonNullable<FaultLab['probe']>;
+  const address = () => lab.address;
+
+  it('holder interface renamed: FAILING with the reason, the other host takes over, STANDBY once it is back', async () => {
+    const [holder] = lab.holders() as [string];
+    const other = lab.agents.find((a) => a.hostname !== holder)?.hostname as string;
+    const agent = lab.agent(holder);
+    const since = Date.now();
+    onTestFailed(() => lab.dumpLogs(since));
+    const truth = new BoundTruth(lab.lab, agent, lab.vip);
+    lab.sick.add(holder);
+    const end = lab.checker.fault(`rename eth0 on ${holder}`, 4000);
+    await renameInterface(lab.lab, holder, 'eth0', 'lan0');
+    const failing = await lab.waitForTransition(
+      holder,
+      (t) => t.time >= since && t.to === 'FAILING',
+      10_000,
+      'FAILING',
+    );
+    const answered = await probe().waitFor((s) => s.ok && s.at > since && s.answer === other, 15_000);
+    await sleep(3000);
+    const leftOn = await addressesByInterface(lab.lab, holder);
+    const stillAnswered = probe().samples.filter((s) => s.ok && s.at > answered.at && s.answer !== other);
+    const aliveDuring = isRunning(agent.pid as number) && (await agent.endpoints()).length > 0;
+
+    const backAt = Date.now();
+    await renameInterface(lab.lab, holder, 'lan0', 'eth0');
+    lab.sick.delete(holder);
+    const standby = await lab.waitForTransition(
+      holder,
+      (t) => t.time >= backAt && t.to === 'STANDBY',
+      10_000,
+      'STANDBY once eth0 is back',
+    );
+    await lab.checker.converged(10_000, [other]);
+    end(1000);
+    await truth.stop();
+    const vipOn = [...leftOn].filter(([, addresses]) => addresses.includes(address())).map(([name]) => name);
+    console.info(
+      `${holder}: eth0 renamed lan0: FAILING after ${secs(failing.time - since)} (${failing.cause}); client answered by ${other} ` +
+        `after ${secs(answered.at - since)}; VIP left on ${vipOn.join(', ') || 'no interface'} of ${holder}, answers from ${holder} afterwards ${stillAnswered.length}; ` +
+        `agent alive ${aliveDuring}; STANDBY ${secs(standby.time - backAt)} after eth0 came back; ` +
+        `API samples ${truth.samples.length}, ACTIVATED+bound while unbound: longest ${longestLie(truth)} ms`,
+    );
+    expect(failing.cause).toMatch(/eth0/);
+    expect(aliveDuring).toBe(true);
+    expect(stillAnswered).toEqual([]);
+    // The interface's loss is seen within a link poll (500 ms); never reported bound for longer.
+    expect(truth.lies(LIE_BOUND_MS)).toEqual([]);
+    expect(lab.holders()).toEqual([other]);
+    expect(lab.checker.violations).toEqual([]);
+  });
+
+  it('holder interface deleted (capture handle lost): FAILING, the other host takes over; back as STANDBY, and it can hold again', async () => {
+    const [holder] = lab.holders() as [string];
+    const other = lab.agents.find((a) => a.hostname !== holder)?.hostname as string;
+    const agent = lab.agent(holder);
+    const since = Date.now();
+    onTestFailed(() => lab.dumpLogs(since));
+    const truth = new BoundTruth(lab.lab, agent, lab.vip);
+    lab.cut.add(holder);
+    const end = lab.checker.fault(`delete eth0 on ${holder}`, 4000);
+    await deleteInterface(lab.lab, holder);
+    const failing = await lab.waitForTransition(
+      holder,
+      (t) => t.time >= since && t.to === 'FAILING',
+      10_000,
+      'FAILING',
+    );
+    const answered = await probe().waitFor((s) => s.ok && s.at > since && s.answer === other, 15_000);
+    await sleep(2000);
+    const aliveDuring = isRunning(agent.pid as number) && (await agent.endpoints()).length > 0;
+
+    const backAt = Date.now();
+    await recreateInterface(lab.lab, holder);
+    lab.cut.delete(holder);
+    const standby = await lab.waitForTransition(
+      holder,
+      (t) => t.time >= backAt && t.to === 'STANDBY',
+      10_000,
+      'STANDBY once eth0 is back',
+    );
+    await lab.checker.converged(10_000, [other]);
+    end(1000);
+    // It can hold the VIP again: announcing it needs the capture handle reopened on the new eth0.
+    const [endpoint] = (await lab.agent(other).endpoints()).filter((e) => e.ip === lab.vip);
+    // Its claim was ended while it was cut off: it takes part again once its new lease is granted
+    // and its participation record written.
+    const rejoined = await eventually(
+      async () => {
+        const res = await lab
+          .agent(other)
+          .api<{ hosts: { hostname: string }[] }>('GET', `/endpoints/${endpoint?.id}/hosts`);
+        return res.body.hosts?.some((h) => h.hostname === holder) ?? false;
+      },
+      15_000,
+      `${holder} listed among the VIP's hosts again`,
+    ).then(() => Date.now() - backAt);
+    const handBackAt = Date.now();
+    const handback = lab.checker.fault(`failover to ${holder}`, 3000);
+    const res = await lab.agent(other).api('POST', `/endpoints/${endpoint?.id}/failover`);
+    expect(res.status).toBe(204);
+    const back = await probe().waitFor((s) => s.ok && s.at > handBackAt && s.answer === holder, 15_000);
+    await lab.checker.converged(10_000, [holder]);
+    handback(1000);
+    await sleep(1000);
+    await truth.stop();
+    const outage = Math.max(0, ...lab.outages(handBackAt).map((o) => o.durationMs));
+    console.info(
+      `${holder}: eth0 deleted: FAILING after ${secs(failing.time - since)} (${failing.cause}); client answered by ${other} ` +
+        `after ${secs(answered.at - since)}; agent alive ${aliveDuring}; STANDBY ${secs(standby.time - backAt)} after eth0 came back, taking part again after ${secs(rejoined)}; ` +
+        `failover back: ${res.status}, client answered by ${holder} after ${secs(back.at - handBackAt)} (outage ${outage} ms); ` +
+        `API samples ${truth.samples.length}, ACTIVATED+bound while unbound: longest ${longestLie(truth)} ms`,
+    );
+    expect(failing.cause).toMatch(/eth0/);
+    expect(aliveDuring).toBe(true);
+    // The interface's loss is seen within a link poll (500 ms); never reported bound for longer.
+    expect(truth.lies(LIE_BOUND_MS)).toEqual([]);
+    expect(lab.holders()).toEqual([holder]);
+    expect(outage).toBeLessThan(1000);
+    expect(lab.checker.violations).toEqual([]);
+  });
+});
