@@ -44,7 +44,7 @@ export class AnnounceRequests {
   /**
    * Asks the holder of `electionKey` to announce it; best effort (the wait is bounded anyway). Only
    * on a lease in force: right after a heal the old lease may be gone in etcd, and the request then
-   * goes out once the new lease is granted. A write of its own, not batched with other puts, so a
+   * goes out once a lease is granted or renewed. A write of its own, not batched with other puts, so a
    * lease etcd no longer has fails this request alone.
    */
   ask(electionKey: string): void {
@@ -54,11 +54,14 @@ export class AnnounceRequests {
       return;
     }
     this.#pending.add(electionKey);
+    // A new lease, or the old one renewed once etcd answers again (a short cut keeps it).
     this.#offLease ??= lease.subscribe((event) => {
-      if (event.type !== 'lease.granted') return;
+      if (event.type !== 'lease.granted' && event.type !== 'lease.renewed' && event.type !== 'etcd.up') return;
+      const leaseId = lease.inForce?.leaseId;
+      if (!leaseId || !lease.inForceNow || !lease.etcdReachable || this.#pending.size === 0) return;
       const keys = [...this.#pending];
       this.#pending.clear();
-      for (const key of keys) this.#put(key, event.leaseId);
+      for (const key of keys) this.#put(key, leaseId);
     });
   }
 
