@@ -34,7 +34,7 @@ function leaseStub(clock: SimulatedClock) {
 function requests() {
   const clock = new SimulatedClock();
   const { lease, state, emit } = leaseStub(clock);
-  const puts: { key: string; value: string; leaseId?: string }[] = [];
+  const puts: { key: string; value: string; leaseId: string | undefined }[] = [];
   const kv = {
     writeBatch: async (ops: { type: string; key: string; value?: string; leaseId?: string }[]) => {
       for (const op of ops) puts.push({ key: op.key, value: op.value ?? '', leaseId: op.leaseId });
