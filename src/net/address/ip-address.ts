@@ -5,6 +5,7 @@ import { IpCommandError, type IpRunner, runIp } from './ip-command.js';
 import { parseVip } from './vip-cidr.js';
 
 interface IpAddrJson {
+  ifindex?: number;
   ifname?: string;
   addr_info?: { family?: string; local?: string; prefixlen?: number }[];
 }
@@ -55,6 +56,8 @@ export class IpRouteAddressPort implements AddressPort {
   readonly #maxAgeMs: number;
   readonly #now: () => number;
   #snapshot: Snapshot | undefined;
+  /** The interface's index at the last read: a renamed interface keeps it, a re-created one does not. */
+  #index: number | undefined;
   #pending: PendingWrite[] = [];
   #writing = false;
 
@@ -102,29 +105,41 @@ export class IpRouteAddressPort implements AddressPort {
     return snapshot;
   }
 
+  /**
+   * The interface's addresses; if it was renamed (same index, another name), those of the renamed
+   * link: VIPs bound before the rename are still there, answered by the kernel, and must be seen
+   * to be removed. Binds still go to the configured name only.
+   */
   async #readAddresses(): Promise<BoundAddress[]> {
-    const stdout = await this.#call(['-j', 'addr', 'show', 'dev', this.iface], 'read the addresses of');
     let parsed: IpAddrJson[];
     try {
-      parsed = JSON.parse(stdout) as IpAddrJson[];
+      parsed = await this.#readLinks(['-j', 'addr', 'show', 'dev', this.iface]);
+      const [link] = parsed;
+      if (link?.ifindex !== undefined) this.#index = link.ifindex;
     } catch (error) {
-      throw new NetError(
-        `unexpected output from \`ip -j addr show dev ${this.iface}\`: is iproute2 too old?`,
-        {
-          cause: error,
-        },
-      );
+      const renamed = isMissingDevice(error) ? await this.#renamed() : undefined;
+      if (!renamed) throw error;
+      parsed = [renamed];
     }
-    return parsed
-      .flatMap((link) => link.addr_info ?? [])
-      .flatMap((info) => {
-        if (info.local === undefined) return [];
-        try {
-          return [{ ip: parseVip(info.local).ip, prefix: info.prefixlen ?? 0 }];
-        } catch {
-          return []; // e.g. a link-local address with a zone: never a VIP
-        }
+    return localAddresses(parsed);
+  }
+
+  async #readLinks(args: string[]): Promise<IpAddrJson[]> {
+    const stdout = await this.#call(args, 'read the addresses of');
+    try {
+      return JSON.parse(stdout) as IpAddrJson[];
+    } catch (error) {
+      throw new NetError(`unexpected output from \`ip ${args.join(' ')}\`: is iproute2 too old?`, {
+        cause: error,
       });
+    }
+  }
+
+  /** This port's interface under another name (renamed since the last read), if it still exists. */
+  async #renamed(): Promise<IpAddrJson | undefined> {
+    if (this.#index === undefined) return undefined;
+    const links = await this.#readLinks(['-j', 'addr', 'show']).catch(() => []);
+    return links.find((link) => link.ifindex === this.#index && link.ifname !== this.iface);
   }
 
   async add(cidr: string): Promise<void> {
@@ -142,6 +157,7 @@ export class IpRouteAddressPort implements AddressPort {
     try {
       await this.#write(['addr', 'del', vip.cidr, 'dev', this.iface], `unbind ${vip.cidr} from`);
     } catch (error) {
+      if (isMissingDevice(error)) return this.#removeFromRenamed(vip.cidr, error);
       // `ip addr del` of an absent address exits 2: already in the wanted state.
       // A prefix other than the one bound gives the same answer; that address is left alone, since
       // it may be the host's own address that an operator configured.
@@ -154,6 +170,16 @@ export class IpRouteAddressPort implements AddressPort {
         { cause: error },
       );
     }
+  }
+
+  /** Removes the VIP from this interface under its new name; rethrows `missing` if it is gone. */
+  async #removeFromRenamed(cidr: string, missing: unknown): Promise<void> {
+    const renamed = await this.#renamed();
+    if (!renamed?.ifname) throw missing;
+    this.#snapshot = undefined;
+    const { ip } = parseVip(cidr);
+    if (!localAddresses([renamed]).some((bound) => bound.ip === ip)) return;
+    await this.#call(['addr', 'del', cidr, 'dev', renamed.ifname], `unbind ${cidr} from`);
   }
 
   /** Queues one bind or unbind; the writes queued while another runs go out together. */
@@ -271,6 +297,26 @@ export function batchFailures(stderr: string): Map<number, string> | undefined {
     }
   }
   return failures.size > 0 && message.length === 0 ? failures : undefined;
+}
+
+/** The addresses in `ip -j addr` output, canonical; a link-local address with a zone is never a VIP. */
+function localAddresses(links: IpAddrJson[]): BoundAddress[] {
+  return links
+    .flatMap((link) => link.addr_info ?? [])
+    .flatMap((info) => {
+      if (info.local === undefined) return [];
+      try {
+        return [{ ip: parseVip(info.local).ip, prefix: info.prefixlen ?? 0 }];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** The interface does not exist (any more), as iproute2 words it. */
+function isMissingDevice(error: unknown): boolean {
+  const failed = error instanceof IpCommandError ? error : (error as { cause?: unknown } | undefined)?.cause;
+  return failed instanceof IpCommandError && /does not exist|Cannot find device/i.test(failed.stderr);
 }
 
 /** EADDRNOTAVAIL, worded by the kernel's extended ack ("ipv4: Address not found.") or without it. */

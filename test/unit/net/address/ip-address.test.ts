@@ -114,3 +114,61 @@ describe('IpRouteAddressPort', () => {
     expect(ip.calls).toEqual([]);
   });
 });
+
+describe('IpRouteAddressPort on a renamed interface', () => {
+  /** `ip` on a host whose eth0 (index 2) can be renamed; `dev NAME` of a missing name fails. */
+  function renamingIp() {
+    const link = {
+      ifindex: 2,
+      ifname: 'eth0',
+      addr_info: [{ family: 'inet', local: '10.0.0.10', prefixlen: 32 }],
+    };
+    const lo = {
+      ifindex: 1,
+      ifname: 'lo',
+      addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }],
+    };
+    const calls: string[][] = [];
+    const run: IpRunner = async (args) => {
+      calls.push([...args]);
+      const dev = args[args.indexOf('dev') + 1];
+      if (args.includes('dev') && dev !== link.ifname)
+        throw new IpCommandError(args, `Device "${dev}" does not exist.`, 1);
+      if (args[0] === '-j') return JSON.stringify(args.includes('dev') ? [link] : [lo, link]);
+      const [, verb, cidr = ''] = args;
+      const [local = ''] = cidr.split('/');
+      if (verb === 'del') link.addr_info = link.addr_info.filter((info) => info.local !== local);
+      if (verb === 'replace') link.addr_info.push({ family: 'inet', local, prefixlen: 32 });
+      return '';
+    };
+    return { run, calls, link };
+  }
+
+  it('still sees, and removes, a VIP that went with the interface to its new name', async () => {
+    const ip = renamingIp();
+    const port = new IpRouteAddressPort('eth0', { run: ip.run, readMaxAgeMs: 0 });
+    expect(await port.has('10.0.0.10/32')).toBe(true);
+    ip.link.ifname = 'lan0';
+    expect(await port.has('10.0.0.10/32')).toBe(true);
+    await port.remove('10.0.0.10/32');
+    expect(ip.calls).toContainEqual(['addr', 'del', '10.0.0.10/32', 'dev', 'lan0']);
+    expect(ip.link.addr_info).toEqual([]);
+    expect(await port.has('10.0.0.10/32')).toBe(false);
+  });
+
+  it('binds only on the configured name', async () => {
+    const ip = renamingIp();
+    const port = new IpRouteAddressPort('eth0', { run: ip.run, readMaxAgeMs: 0 });
+    await port.has('10.0.0.10/32');
+    ip.link.ifname = 'lan0';
+    await expect(port.add('10.0.0.11/32')).rejects.toThrow(/interface eth0 not found/);
+  });
+
+  it('an interface it never read, or one deleted, is an error as before', async () => {
+    const ip = renamingIp();
+    ip.link.ifname = 'lan0';
+    const port = new IpRouteAddressPort('eth0', { run: ip.run, readMaxAgeMs: 0 });
+    await expect(port.has('10.0.0.10/32')).rejects.toThrow(/interface eth0 not found/);
+    await expect(port.remove('10.0.0.10/32')).rejects.toThrow(/interface eth0 not found/);
+  });
+});
