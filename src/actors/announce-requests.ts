@@ -56,7 +56,8 @@ export class AnnounceRequests {
     this.#pending.add(electionKey);
     // A new lease, or the old one renewed once etcd answers again (a short cut keeps it).
     this.#offLease ??= lease.subscribe((event) => {
-      if (event.type !== 'lease.granted' && event.type !== 'lease.renewed' && event.type !== 'etcd.up') return;
+      if (event.type !== 'lease.granted' && event.type !== 'lease.renewed' && event.type !== 'etcd.up')
+        return;
       const leaseId = lease.inForce?.leaseId;
       if (!leaseId || !lease.inForceNow || !lease.etcdReachable || this.#pending.size === 0) return;
       const keys = [...this.#pending];

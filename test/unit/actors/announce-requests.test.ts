@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { AnnounceRequests } from '../../../src/actors/announce-requests.js';
-import type { HostLease } from '../../../src/actors/host-lease.js';
 import type { HostLeaseEvent } from '../../../src/actors/host-lease.events.js';
+import type { HostLease } from '../../../src/actors/host-lease.js';
 import type { KvPort, LockPort } from '../../../src/ports/coordination.js';
 import { silentLogger } from '../../../src/ports/logger.js';
 
