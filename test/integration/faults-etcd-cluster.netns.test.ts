@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
 import type { EtcdCluster, EtcdMember } from '../lab/etcd-cluster.js';
-import { FaultLab, secs } from '../lab/fault-lab.js';
+import { type FaultLab, faultLabForSuite, isRoot, secs } from '../lab/fault-lab.js';
 
-const isRoot = process.getuid?.() === 0;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const maxOutage = (lab: FaultLab, from: number, to = Date.now()) =>
   Math.max(0, ...lab.outages(from, to).map((o) => o.durationMs));
 
@@ -18,13 +17,9 @@ describe.skipIf(!isRoot)('faults: 3-member etcd cluster (root)', { timeout: 150_
   const killed: EtcdMember[] = [];
   let endQuorumFault: ((settleMs: number) => void) | undefined;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({ prefix: 'lkfe', hosts: 2, cluster: true });
+  faultLabForSuite({ prefix: 'lkfe', hosts: 2, cluster: true }, (started) => {
+    lab = started;
     cluster = lab.cluster as EtcdCluster;
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
   });
 
   it('kill the leader: the client sees no outage and the holder does not change', async () => {

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { eventually } from '../lab/agents.js';
-import { FaultLab } from '../lab/fault-lab.js';
+import { type FaultLab, faultLabForSuite, isRoot } from '../lab/fault-lab.js';
 
-const isRoot = process.getuid?.() === 0;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const FILLER = '/filler/';
 
 /**
@@ -15,17 +14,16 @@ const FILLER = '/filler/';
 describe.skipIf(!isRoot)('faults: etcd out of space (NOSPACE alarm) (root)', { timeout: 120_000 }, () => {
   let lab: FaultLab;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({
+  faultLabForSuite(
+    {
       prefix: 'lkns',
       hosts: 2,
       etcdArgs: [`--quota-backend-bytes=${4 * 1024 * 1024}`],
-    });
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+    },
+    (started) => {
+      lab = started;
+    },
+  );
 
   const alarms = async () => (await lab.etcdctl(['alarm', 'list'])).stdout.trim();
 

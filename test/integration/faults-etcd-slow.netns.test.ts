@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { metricsText, sampleValue } from '../lab/agent-metrics.js';
-import { FaultLab, secs } from '../lab/fault-lab.js';
+import { type FaultLab, faultLabForSuite, isRoot, secs } from '../lab/fault-lab.js';
 import { slowDisk } from '../lab/slow-disk.js';
 
-const isRoot = process.getuid?.() === 0;
 const TTL_MS = 6000;
 const SYNC_DELAY_MS = 400;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Fault class "etcd slow": etcd's disk syncs take 400 ms each (strace delays every fdatasync and
@@ -17,12 +16,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe.skipIf(!isRoot)('faults: slow etcd disk (root)', { timeout: 120_000 }, () => {
   let lab: FaultLab;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({ prefix: 'lkes', hosts: 2 });
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
+  faultLabForSuite({ prefix: 'lkes', hosts: 2 }, (started) => {
+    lab = started;
   });
 
   /** Creates a VIP through `host`'s API; resolves the status and how long the answer took. */

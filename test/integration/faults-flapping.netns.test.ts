@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_PORT, FaultLab } from '../lab/fault-lab.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { BACKEND_PORT, type FaultLab, faultLabForSuite, isRoot } from '../lab/fault-lab.js';
 import { startToggleBackend, type ToggleBackend } from '../lab/toggle-backend.js';
-
-const isRoot = process.getuid?.() === 0;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Fault scenario 4: the holder's backend goes down and up every second for 30 s. With health checks
@@ -14,22 +12,21 @@ describe.skipIf(!isRoot)('faults: flapping backend (root)', { timeout: 150_000 }
   let lab: FaultLab;
   let backend: ToggleBackend;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({
+  faultLabForSuite(
+    {
       prefix: 'lkff',
       hosts: 2,
       healthInterval: 1,
       agentEnv: { LINK_HEALTH_FALL: '3', LINK_HEALTH_RISE: '1', LINK_HEALTH_TIMEOUT: '1' },
-    });
-    // A backend that flips in milliseconds, so the period really is one second.
-    await lab.stopBackend('a');
-    backend = await startToggleBackend(lab.lab, 'a', BACKEND_PORT);
-    await lab.checker.converged(20_000, ['a']);
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+    },
+    async (started) => {
+      lab = started;
+      // A backend that flips in milliseconds, so the period really is one second.
+      await lab.stopBackend('a');
+      backend = await startToggleBackend(lab.lab, 'a', BACKEND_PORT);
+      await lab.checker.converged(20_000, ['a']);
+    },
+  );
 
   it('flapping every second for 30 s: failovers stay bounded and small', async () => {
     const startedAt = Date.now();

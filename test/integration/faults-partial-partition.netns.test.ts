@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { totalOf } from '../lab/agent-metrics.js';
-import { FaultLab, secs } from '../lab/fault-lab.js';
+import { type FaultLab, faultLabForSuite, isRoot, secs } from '../lab/fault-lab.js';
 import { cutFromEtcd, cutFromSegment, dropInbound, restoreLink } from '../lab/link-filter.js';
 
-const isRoot = process.getuid?.() === 0;
 const TTL_MS = 6000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Partial partitions: the network cut on one side only. 3 hosts, one VIP with two TCP checks (the
@@ -15,19 +14,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe.skipIf(!isRoot)('faults: partial partitions (root)', { timeout: 120_000 }, () => {
   let lab: FaultLab;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({
+  faultLabForSuite(
+    {
       prefix: 'lkpp',
       hosts: 3,
       healthInterval: 1,
       gatewayCheck: true,
       agentEnv: { LINK_HEALTH_FALL: '2', LINK_HEALTH_TIMEOUT: '1' },
-    });
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+    },
+    (started) => {
+      lab = started;
+    },
+  );
 
   /** Holder changes since `from`, as the checker sampled them: `a`, `a+b`, `none`, ... */
   const changesSince = (from: number) =>

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import type { Capture } from '../lab/capture.js';
-import { FaultLab, secs } from '../lab/fault-lab.js';
+import { type FaultLab, faultLabForSuite, isRoot, secs } from '../lab/fault-lab.js';
 import type { LockTimeline } from '../lab/lock-timeline.js';
 
-const isRoot = process.getuid?.() === 0;
 const TTL_MS = 6000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Fault scenario 2, default policy (`activate`): the holder is cut off from etcd and from the other
@@ -18,13 +17,9 @@ describe.skipIf(!isRoot)('faults: partition the holder, default policy (root)', 
   let partitionedAt = 0;
   let endPartition: ((settleMs: number) => void) | undefined;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({ prefix: 'lkfp', hosts: 3 });
+  faultLabForSuite({ prefix: 'lkfp', hosts: 3 }, async (started) => {
+    lab = started;
     lock = await lab.watchLock();
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
   });
 
   it('the others elect a new holder within TTL + 1 s of the lease expiring', async () => {

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultLab, secs } from '../lab/fault-lab.js';
+import { describe, expect, it } from 'vitest';
+import { type FaultLab, faultLabForSuite, isRoot, secs } from '../lab/fault-lab.js';
 import type { LockTimeline } from '../lab/lock-timeline.js';
 
-const isRoot = process.getuid?.() === 0;
 const TTL_MS = 6000;
 
 /**
@@ -14,14 +13,13 @@ describe.skipIf(!isRoot)('faults: partition the holder, release policy (root)', 
   let lab: FaultLab;
   let lock: LockTimeline;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({ prefix: 'lkfr', hosts: 3, faultPolicy: 'release', sampleEveryMs: 50 });
-    lock = await lab.watchLock();
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+  faultLabForSuite(
+    { prefix: 'lkfr', hosts: 3, faultPolicy: 'release', sampleEveryMs: 50 },
+    async (started) => {
+      lab = started;
+      lock = await lab.watchLock();
+    },
+  );
 
   it('the isolated host unbinds before its lease deadline: no overlap with the new holder', async () => {
     const partitionedAt = Date.now();

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultLab, secs } from '../lab/fault-lab.js';
-
-const isRoot = process.getuid?.() === 0;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { type FaultLab, faultLabForSuite, isRoot, secs } from '../lab/fault-lab.js';
 
 /**
  * Fault scenario 3: a standby is cut off for longer than its lease. The client sees nothing: the
@@ -12,12 +10,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe.skipIf(!isRoot)('faults: partition a standby (root)', { timeout: 120_000 }, () => {
   let lab: FaultLab;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({ prefix: 'lkfs', hosts: 2 });
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
+  faultLabForSuite({ prefix: 'lkfs', hosts: 2 }, (started) => {
+    lab = started;
   });
 
   it('the client sees nothing, during the partition and after the heal', async () => {

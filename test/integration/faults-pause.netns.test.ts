@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Capture } from '../lab/capture.js';
-import { FaultLab, secs } from '../lab/fault-lab.js';
+import { type FaultLab, faultLabForSuite, isRoot, secs } from '../lab/fault-lab.js';
 
-const isRoot = process.getuid?.() === 0;
 const TTL_MS = 6000;
 
 /**
@@ -15,13 +14,13 @@ const TTL_MS = 6000;
 describe.skipIf(!isRoot)('faults: the holder paused longer than the TTL (root)', { timeout: 120_000 }, () => {
   let lab: FaultLab;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({ prefix: 'lkpz', hosts: 2 });
-  }, 90_000);
+  faultLabForSuite({ prefix: 'lkpz', hosts: 2 }, (started) => {
+    lab = started;
+  });
 
+  // Before the lab's destroy: after-hooks run in reverse order.
   afterAll(async () => {
     lab?.agent('a').resume();
-    await lab?.destroy();
   });
 
   it('on resume: no stale announcement, the VIP given up, the client stays with the new holder', async () => {

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultLab, secs } from '../lab/fault-lab.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { type FaultLab, faultLabForSuite, isRoot, secs } from '../lab/fault-lab.js';
 
-const isRoot = process.getuid?.() === 0;
 const RESTARTS = 20;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Fault scenario 6: the holder's agent restarted 20 times in a row, as fast as it starts,
@@ -13,12 +12,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe.skipIf(!isRoot)('faults: restart storm (root)', { timeout: 600_000 }, () => {
   let lab: FaultLab;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({ prefix: 'lkfw', hosts: 2 });
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
+  faultLabForSuite({ prefix: 'lkfw', hosts: 2 }, (started) => {
+    lab = started;
   });
 
   const leases = async () =>

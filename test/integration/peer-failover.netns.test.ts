@@ -1,15 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabAgent } from '../lab/agents.js';
 import { measureFailover } from '../lab/failover-measure.js';
-import { FaultLab, secs } from '../lab/fault-lab.js';
+import { FaultLab, faultLabForSuite, isRoot, secs } from '../lab/fault-lab.js';
 import { ip } from '../lab/lab.js';
 
-const isRoot = process.getuid?.() === 0;
 const TTL_MS = 6000;
 /** The goal is a few hundred ms; a loaded 2-core machine gets a generous bound. */
 const FAST_BOUND_MS = 2000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A counter from the agent's /metrics (0 when absent). */
 async function counter(agent: LabAgent, name: string): Promise<number> {
@@ -54,12 +52,8 @@ async function revive(lab: FaultLab, host: string): Promise<void> {
 describe.skipIf(!isRoot)('fast failover, 3 hosts (root)', { timeout: 120_000 }, () => {
   let lab: FaultLab;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({ prefix: 'lkpf', hosts: 3 });
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
+  faultLabForSuite({ prefix: 'lkpf', hosts: 3 }, (started) => {
+    lab = started;
   });
 
   it("holder's agent paused while its kernel lives: no early takeover, the lease path decides", async () => {

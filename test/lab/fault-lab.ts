@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { electionKeyOf, type FaultPolicy } from '../../src/model/endpoint.js';
 import { firstMatch, LabAgent } from './agents.js';
 import type { Backend } from './backend.js';
@@ -231,6 +232,28 @@ export class FaultLab {
     await this.lab.destroy();
   }
 }
+
+/**
+ * A fault lab for the enclosing suite: started before its tests (`started` receives it, for a
+ * variable the tests read), destroyed after them. Hooks registered after this one run after the
+ * start and, for `afterAll`, before the destroy.
+ */
+export function faultLabForSuite(
+  options: FaultLabOptions,
+  started: (lab: FaultLab) => void | Promise<void>,
+): void {
+  let lab: FaultLab | undefined;
+  beforeAll(async () => {
+    lab = await FaultLab.start(options);
+    await started(lab);
+  }, 90_000);
+  afterAll(async () => {
+    await lab?.destroy();
+  });
+}
+
+/** Whether this process may create namespaces: the lab's suites are skipped otherwise. */
+export const isRoot = process.getuid?.() === 0;
 
 /** `ms` as seconds with one decimal, for printed measurements. */
 export const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

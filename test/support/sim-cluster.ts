@@ -1,4 +1,5 @@
 import type { Agent } from '../../src/agent/agent.js';
+import type { NewEndpoint } from '../../src/agent/agent-service.js';
 import { type AgentSettings, defaultSettings } from '../../src/agent/agent-settings.js';
 import { type AgentDeps, composeAgent } from '../../src/daemon/composition-root.js';
 import { silentLogger } from '../../src/ports/logger.js';
@@ -17,6 +18,11 @@ export interface SimHost {
   link: FakeLink;
   /** When false, this host's etcd calls fail (a partition of this host alone). */
   online: boolean;
+}
+
+/** A VIP as most simulations create it: no health checks, the `activate` fault policy. */
+export function vipSpec(ip: string, over: Partial<NewEndpoint> = {}): NewEndpoint {
+  return { ip, checks: [], healthcheckInterval: 0, faultPolicy: 'activate', ...over };
 }
 
 /** Several agents on one in-memory etcd and one simulated clock. */
@@ -55,16 +61,28 @@ export function simCluster(
     });
     return host;
   });
+  const advanceBy = (ms: number) => advance(clock, ms);
   return {
     clock,
     etcd,
     hosts,
+    /** Starts every agent, creates `spec` on each in turn, then lets `settleMs` pass. */
+    async startWith(spec: NewEndpoint, settleMs: number): Promise<void> {
+      for (const host of hosts) await host.agent.start();
+      for (const host of hosts) await host.agent.create(spec);
+      await advanceBy(settleMs);
+    },
+    /** The host whose first VIP is ACTIVATED, and the other hosts. */
+    roles(): { holder: SimHost; others: SimHost[] } {
+      const holder = hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED') as SimHost;
+      return { holder, others: hosts.filter((h) => h !== holder) };
+    },
     /** The hosts' kernels as peers' probes see them: crash one, or cut two apart. */
     kernels,
     /** The hosts' L2 segment: an announcer added here hears every announcement, as a neighbour. */
     segment,
     journal,
-    advance: (ms: number) => advance(clock, ms),
+    advance: advanceBy,
     holders: (ip: string) => hosts.filter((h) => h.addresses.bound.has(ip)).map((h) => h.name),
     statuses: () => hosts.map((h) => h.agent.list()[0]?.status),
   };

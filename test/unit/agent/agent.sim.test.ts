@@ -13,9 +13,7 @@ const spec = (over: Partial<NewEndpoint> = {}): NewEndpoint => ({
 
 async function started(names: string[], over: Partial<NewEndpoint> = {}) {
   const sim = simCluster(names);
-  for (const host of sim.hosts) await host.agent.start();
-  for (const host of sim.hosts) await host.agent.create(spec(over));
-  await sim.advance(500);
+  await sim.startWith(spec(over), 500);
   return sim;
 }
 

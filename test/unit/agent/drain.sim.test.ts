@@ -5,7 +5,7 @@ import { DrainRefusedError } from '../../../src/model/errors.js';
 import { keys } from '../../../src/model/keys.js';
 import { silentLogger } from '../../../src/ports/logger.js';
 import { FakeAddresses, FakeAnnouncer, FakeProbe } from '../../fakes/fake-network.js';
-import { type SimHost, simCluster } from '../../support/sim-cluster.js';
+import { type SimHost, simCluster, vipSpec } from '../../support/sim-cluster.js';
 import { neighbourOn } from '../../support/sim-neighbour.js';
 
 const IP = '10.0.0.10/32';
@@ -14,12 +14,8 @@ const CHECK = { type: 'TCP' as const, host: '127.0.0.1', port: 8080 };
 async function cluster(names = ['h1', 'h2']) {
   const sim = simCluster(names, { healthIntervalMs: 1000, healthFall: 1 });
   const wire = neighbourOn(sim, IP, 10);
-  for (const host of sim.hosts) await host.agent.start();
-  for (const host of sim.hosts)
-    await host.agent.create({ ip: IP, checks: [CHECK], healthcheckInterval: 0, faultPolicy: 'activate' });
-  await sim.advance(3000);
-  const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED') as SimHost;
-  const others = sim.hosts.filter((h) => h !== holder);
+  await sim.startWith(vipSpec(IP, { checks: [CHECK] }), 3000);
+  const { holder, others } = sim.roles();
   return { sim, holder, others, ...wire };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SimHost, simCluster } from '../../support/sim-cluster.js';
+import { type SimHost, simCluster, vipSpec } from '../../support/sim-cluster.js';
 import { neighbourOn } from '../../support/sim-neighbour.js';
 
 const IP = '10.0.0.10/32';
@@ -11,13 +11,9 @@ const IP = '10.0.0.10/32';
 async function holderAndStandby() {
   const sim = simCluster(['h1', 'h2'], { keepaliveIntervalMs: 1000, faultAfter: 1 });
   const { neighbour, step, dangling } = neighbourOn(sim, IP);
-  for (const host of sim.hosts) await host.agent.start();
-  for (const host of sim.hosts) {
-    await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
-  }
-  await sim.advance(4500);
-  const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED') as SimHost;
-  const other = sim.hosts.find((h) => h !== holder) as SimHost;
+  await sim.startWith(vipSpec(IP), 4500);
+  const { holder, others } = sim.roles();
+  const other = others[0] as SimHost;
   return { sim, holder, other, neighbour, step, dangling };
 }
 

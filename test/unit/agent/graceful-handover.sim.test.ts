@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SimHost, simCluster } from '../../support/sim-cluster.js';
+import { type SimHost, simCluster, vipSpec } from '../../support/sim-cluster.js';
 import { neighbourOn } from '../../support/sim-neighbour.js';
 
 const IP = '10.0.0.10/32';
@@ -7,13 +7,9 @@ const IP = '10.0.0.10/32';
 async function twoHosts() {
   const sim = simCluster(['h1', 'h2']);
   const { neighbour, dangling, step } = neighbourOn(sim, IP, 10);
-  for (const host of sim.hosts) await host.agent.start();
-  for (const host of sim.hosts) {
-    await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
-  }
-  await sim.advance(4500);
-  const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED') as SimHost;
-  const successor = sim.hosts.find((h) => h !== holder) as SimHost;
+  await sim.startWith(vipSpec(IP), 4500);
+  const { holder, others } = sim.roles();
+  const successor = others[0] as SimHost;
   return { sim, holder, successor, neighbour, dangling, step };
 }
 

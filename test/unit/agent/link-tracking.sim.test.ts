@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SimHost, simCluster } from '../../support/sim-cluster.js';
+import { type SimHost, simCluster, vipSpec } from '../../support/sim-cluster.js';
 import { neighbourOn } from '../../support/sim-neighbour.js';
 
 const IP = '10.0.0.10/32';
@@ -8,12 +8,9 @@ describe('interface tracking', () => {
   it('a holder whose link goes down while etcd answers goes FAILING and hands over; it comes back with the link', async () => {
     const sim = simCluster(['h1', 'h2']);
     const { neighbour } = neighbourOn(sim, IP, 10);
-    for (const host of sim.hosts) await host.agent.start();
-    for (const host of sim.hosts)
-      await host.agent.create({ ip: IP, checks: [], healthcheckInterval: 0, faultPolicy: 'activate' });
-    await sim.advance(3000);
-    const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED') as SimHost;
-    const other = sim.hosts.find((h) => h !== holder) as SimHost;
+    await sim.startWith(vipSpec(IP), 3000);
+    const { holder, others } = sim.roles();
+    const other = others[0] as SimHost;
 
     holder.link.set(false);
     await sim.advance(500);
@@ -35,13 +32,10 @@ describe('interface tracking', () => {
 
   it('a standby without link goes FAILING and does not take the VIP when the holder fails', async () => {
     const sim = simCluster(['h1', 'h2'], { healthIntervalMs: 1000, healthFall: 1 });
-    for (const host of sim.hosts) await host.agent.start();
     const check = { type: 'TCP' as const, host: '127.0.0.1', port: 80 };
-    for (const host of sim.hosts)
-      await host.agent.create({ ip: IP, checks: [check], healthcheckInterval: 0, faultPolicy: 'activate' });
-    await sim.advance(3000);
-    const holder = sim.hosts.find((h) => h.agent.list()[0]?.status === 'ACTIVATED') as SimHost;
-    const other = sim.hosts.find((h) => h !== holder) as SimHost;
+    await sim.startWith(vipSpec(IP, { checks: [check] }), 3000);
+    const { holder, others } = sim.roles();
+    const other = others[0] as SimHost;
     other.link.set(false);
     await sim.advance(100);
     expect(other.agent.list()[0]?.status).toBe('FAILING');

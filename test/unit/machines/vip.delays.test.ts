@@ -5,14 +5,9 @@ import type { UnbindInput } from '../../../src/machines/vip.machine.js';
 import { VIP_DELAYS, vipMachine } from '../../../src/machines/vip.machine.js';
 import { statusOf } from '../../../src/machines/vip.status.js';
 import { advance, simulatedClock } from '../../fakes/sim-time.js';
+import { vipEndpoint } from '../../fakes/vip-endpoint.js';
 
-const endpoint = {
-  id: 'vip-00000000-0000-0000-0000-000000000001',
-  ip: '10.0.0.10/32',
-  checks: [],
-  healthcheckInterval: 0,
-  faultPolicy: 'activate' as const,
-};
+const endpoint = vipEndpoint();
 
 /** The machine with an unbinder that only notes the commands it receives. */
 function standby() {

@@ -3,14 +3,9 @@ import { createActor } from 'xstate';
 import { vipMachine } from '../../../src/machines/vip.machine.js';
 import { boundOf, statusOf } from '../../../src/machines/vip.status.js';
 import { advance, simulatedClock } from '../../fakes/sim-time.js';
+import { vipEndpoint } from '../../fakes/vip-endpoint.js';
 
-const endpoint = {
-  id: 'vip-00000000-0000-0000-0000-000000000001',
-  ip: '10.0.0.10/32',
-  checks: [],
-  healthcheckInterval: 0,
-  faultPolicy: 'activate' as const,
-};
+const endpoint = vipEndpoint();
 
 /** The bare machine: its holder is a no-op, so the bind's outcome is the events the test sends. */
 function elected() {

@@ -5,14 +5,9 @@ import { vipMachine } from '../../../src/machines/vip.machine.js';
 import { statusOf, type VipStatus } from '../../../src/machines/vip.status.js';
 import type { FaultPolicy } from '../../../src/model/endpoint.js';
 import { simulatedClock } from '../../fakes/sim-time.js';
+import { vipEndpoint } from '../../fakes/vip-endpoint.js';
 
-const endpoint = (faultPolicy: FaultPolicy = 'activate') => ({
-  id: 'vip-00000000-0000-0000-0000-000000000001',
-  ip: '10.0.0.10/32',
-  checks: [],
-  healthcheckInterval: 0,
-  faultPolicy,
-});
+const endpoint = vipEndpoint;
 
 /** The bare machine: its actors are no-op placeholders, so only the transition table runs. */
 function vipIn(status: VipStatus, faultPolicy: FaultPolicy = 'activate') {
