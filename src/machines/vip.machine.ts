@@ -171,7 +171,6 @@ export const vipMachine = setup({
     asksReannounce: ({ event }) => event.type === 'elected' && event.reannounce === true,
     mustWaitOldLease: ({ event }) => event.type === 'elected' && (event.holdOffMs ?? 0) > 0,
     holdsOnStop: ({ context }) => context.stopMode === 'hold',
-    awaitsHolder: ({ context }) => context.awaitHolder,
     isDrained: ({ context }) => context.drained,
     linkUp: ({ context }) => context.link.up,
     /** No failed health verdict (none yet counts as healthy, as at start). */
@@ -369,8 +368,9 @@ export const vipMachine = setup({
                 input: ({ context }) => ({ ip: context.endpoint.ip, awaitHolder: context.awaitHolder }),
                 onError: { actions: 'recordActorError' },
               },
-              // Demoted after a fault, the VIP stays bound for the holder to announce it, this long at most.
-              after: { awaitHolderTimeout: { guard: 'awaitsHolder', actions: 'stopAwaitingHolder' } },
+              // Demoted after a fault, the VIP stays bound for the holder to announce it, this long at
+              // most. Sent whatever the context says since: an unbinder that is not waiting ignores it.
+              after: { awaitHolderTimeout: { actions: 'stopAwaitingHolder' } },
               on: {
                 elected: [
                   { guard: 'mustWaitOldLease', target: 'AWAITING_OLD_LEASE', actions: 'recordLock' },

@@ -99,4 +99,15 @@ describe('unbinder actor', () => {
       expect(addresses.bound.has(IP)).toBe(false);
     });
   });
+
+  it("not waiting for the holder, ignores the statechart's `unbind`", async () => {
+    const addresses = new FakeAddresses();
+    const { clock, actor } = unbinder(addresses);
+    actor.start();
+    await advance(clock, 100);
+    await addresses.add(IP); // bound again by the next state's holder, say
+    actor.send({ type: 'unbind' });
+    await advance(clock, 100);
+    expect(addresses.bound.has(IP)).toBe(true);
+  });
 });
