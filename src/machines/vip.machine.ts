@@ -102,6 +102,25 @@ export const VIP_DELAYS = {
   awaitHolderTimeout: 6000,
 };
 
+/** A handover releases the VIP's lock and watches its address for the successor's announcement. */
+const handoverInput = ({ context }: { context: VipContext }): HandoverInput => ({
+  electionKey: electionKeyOf(context.endpoint.ip),
+  ip: context.endpoint.ip,
+});
+
+/** Elected from BOOTING or STANDBY: wait out an ended claim, look at a never-held address, or take it. */
+const takeTheLock = [
+  { guard: 'mustWaitOldLease', target: 'AWAITING_OLD_LEASE', actions: 'recordLock' },
+  { guard: and(['firstTake', 'addressCheckOn']), target: 'CHECKING_ADDRESS', actions: 'recordLock' },
+  { target: 'ACTIVATED', actions: 'recordLock' },
+] as const;
+
+/** The lock is ours but the VIP not bound yet: a demotion ends the wait, a new election is noted. */
+const lockHeldBeforeBinding = {
+  demoted: { target: 'STANDBY', actions: 'recordLock' },
+  elected: { actions: 'recordLock' },
+} as const;
+
 /**
  * One VIP on one host. The transition table on BOOTING/STANDBY/ACTIVATED/FAILING is LinK's; the
  * actors below are typed placeholders, replaced once at the composition root with `.provide()`, so
@@ -348,15 +367,7 @@ export const vipMachine = setup({
           states: {
             BOOTING: {
               on: {
-                elected: [
-                  { guard: 'mustWaitOldLease', target: 'AWAITING_OLD_LEASE', actions: 'recordLock' },
-                  {
-                    guard: and(['firstTake', 'addressCheckOn']),
-                    target: 'CHECKING_ADDRESS',
-                    actions: 'recordLock',
-                  },
-                  { target: 'ACTIVATED', actions: 'recordLock' },
-                ],
+                elected: takeTheLock,
                 demoted: { target: 'STANDBY', actions: 'recordLock' },
                 fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
               },
@@ -372,15 +383,7 @@ export const vipMachine = setup({
               // most. Sent whatever the context says since: an unbinder that is not waiting ignores it.
               after: { awaitHolderTimeout: { actions: 'stopAwaitingHolder' } },
               on: {
-                elected: [
-                  { guard: 'mustWaitOldLease', target: 'AWAITING_OLD_LEASE', actions: 'recordLock' },
-                  {
-                    guard: and(['firstTake', 'addressCheckOn']),
-                    target: 'CHECKING_ADDRESS',
-                    actions: 'recordLock',
-                  },
-                  { target: 'ACTIVATED', actions: 'recordLock' },
-                ],
+                elected: takeTheLock,
                 demoted: { target: '.following', actions: 'recordLockStillWaiting' },
                 fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
                 'holder.alive': '.following',
@@ -424,10 +427,7 @@ export const vipMachine = setup({
             // `release` VIP, that host may still bind it until its own deadline passes.
             AWAITING_OLD_LEASE: {
               after: { oldLeaseDeadline: 'ACTIVATED' },
-              on: {
-                demoted: { target: 'STANDBY', actions: 'recordLock' },
-                elected: { actions: 'recordLock' },
-              },
+              on: lockHeldBeforeBinding,
             },
             // The lock is ours and nobody of LinK has held the address: look before taking it. A
             // station that answers keeps its address; nothing is bound or announced for it.
@@ -441,17 +441,13 @@ export const vipMachine = setup({
               after: { bindCheck: { target: 'ACTIVATED', actions: 'markAddressChecked' } },
               on: {
                 'address.taken': { target: 'ADDRESS_CONFLICT', actions: 'recordAddressTaken' },
-                demoted: { target: 'STANDBY', actions: 'recordLock' },
-                elected: { actions: 'recordLock' },
+                ...lockHeldBeforeBinding,
               },
             },
             // Keeps the lock, so no other LinK host binds the address either, until it is free.
             ADDRESS_CONFLICT: {
               after: { bindRecheck: 'CHECKING_ADDRESS' },
-              on: {
-                demoted: { target: 'STANDBY', actions: 'recordLock' },
-                elected: { actions: 'recordLock' },
-              },
+              on: lockHeldBeforeBinding,
             },
             ACTIVATED: {
               invoke: {
@@ -533,10 +529,7 @@ export const vipMachine = setup({
           invoke: {
             id: 'handover',
             src: 'handover',
-            input: ({ context }) => ({
-              electionKey: electionKeyOf(context.endpoint.ip),
-              ip: context.endpoint.ip,
-            }),
+            input: handoverInput,
             onDone: 'DRAINED',
             onError: { target: 'DRAINED', actions: 'recordActorError' },
           },
@@ -577,10 +570,7 @@ export const vipMachine = setup({
           invoke: {
             id: 'handover',
             src: 'handover',
-            input: ({ context }) => ({
-              electionKey: electionKeyOf(context.endpoint.ip),
-              ip: context.endpoint.ip,
-            }),
+            input: handoverInput,
             onDone: 'unbinding',
             onError: { target: 'unbinding', actions: 'recordActorError' },
           },
