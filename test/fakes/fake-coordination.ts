@@ -145,11 +145,7 @@ export class FakeEtcd {
       },
       watch: async (prefix, handlers) => {
         this.call('watch');
-        const watcher = { prefix, handlers };
-        this.watchers.add(watcher);
-        return async () => {
-          this.watchers.delete(watcher);
-        };
+        return watching(this.watchers, { prefix, handlers });
       },
     };
     const kv: KvPort = {
@@ -202,11 +198,7 @@ export class FakeEtcd {
       },
       watch: async (prefix, handlers) => {
         this.call('watch');
-        const watcher = { prefix, handlers };
-        this.recordWatchers.add(watcher);
-        return async () => {
-          this.recordWatchers.delete(watcher);
-        };
+        return watching(this.recordWatchers, { prefix, handlers });
       },
       timeToLive: async (id) => {
         this.call('lease_ttl');
@@ -226,4 +218,12 @@ function toRecord(key: string, entry: Entry) {
 
 function toLock(entry: Entry): LockState {
   return { holder: entry.value, leaseId: entry.leaseId ?? '0', revision: String(entry.createRevision) };
+}
+
+/** Keeps `watcher` in `watchers` until the returned stop is called. */
+function watching<W>(watchers: Set<W>, watcher: W): () => Promise<void> {
+  watchers.add(watcher);
+  return async () => {
+    watchers.delete(watcher);
+  };
 }

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { eventually } from '../lab/agents.js';
 import { BoundTruth } from '../lab/bound-truth.js';
-import { FaultLab, secs } from '../lab/fault-lab.js';
+import { type FaultLab, faultLabForSuite, isRoot, secs } from '../lab/fault-lab.js';
 import {
   addressesByInterface,
   deleteInterface,
@@ -10,8 +11,6 @@ import {
 } from '../lab/interface-faults.js';
 import { isRunning } from '../lab/processes.js';
 
-const isRoot = process.getuid?.() === 0;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Two link polls (500 ms each) on a loaded machine. */
 const LIE_BOUND_MS = 1000;
 const longestLie = (truth: BoundTruth) =>
@@ -26,12 +25,8 @@ const longestLie = (truth: BoundTruth) =>
 describe.skipIf(!isRoot)('faults: failing network layer (root)', { timeout: 120_000 }, () => {
   let lab: FaultLab;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({ prefix: 'lknl', hosts: 2 });
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
+  faultLabForSuite({ prefix: 'lknl', hosts: 2 }, (started) => {
+    lab = started;
   });
 
   const probe = () => lab.probe as NonNullable<FaultLab['probe']>;

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LabAgent } from '../lab/agents.js';
 import { measureFailover } from '../lab/failover-measure.js';
-import { FaultLab, faultLabForSuite, isRoot, secs } from '../lab/fault-lab.js';
+import { type FaultLab, faultLabForSuite, isRoot, secs } from '../lab/fault-lab.js';
 import { ip } from '../lab/lab.js';
 
 const TTL_MS = 6000;
@@ -149,12 +149,8 @@ describe.skipIf(!isRoot)('fast failover, 3 hosts (root)', { timeout: 120_000 }, 
 describe.skipIf(!isRoot)('fast failover, 2 hosts (root)', { timeout: 120_000 }, () => {
   let lab: FaultLab;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({ prefix: 'lkp2', hosts: 2 });
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
+  faultLabForSuite({ prefix: 'lkp2', hosts: 2 }, (started) => {
+    lab = started;
   });
 
   it('holder host crash: the standby alone confirms (no refutation in etcd) and takes over fast', async () => {
