@@ -1,4 +1,5 @@
 import type { VipEvent } from '../machines/vip.events.js';
+import { BIND_ATTEMPTS } from '../machines/vip.machine.js';
 import type { TransitionRecord } from './agent-service.js';
 
 /** Recent transitions of every VIP on this host, bounded, with live listeners. */
@@ -59,6 +60,8 @@ export function causeOf(event: { type: string } & Partial<Record<string, unknown
       return e.claimant === undefined
         ? 'claim withdrawn'
         : `${e.claimant} claims the VIP back (preferred host)`;
+    case 'bind.failed':
+      return `${e.detail} (the bind failed ${BIND_ATTEMPTS} times in a row: lock released)`;
     case 'lease.expiring':
       return `host lease expires at ${new Date(e.deadline).toISOString()} (fault policy release)`;
     default:

@@ -153,6 +153,8 @@ export function provideVipMachine(deps: VipActorDeps) {
       bindRecheck: s.bindRecheckMs,
       reconcileInterval: s.reconcileMs,
       retryDelay: RETRY_MS,
+      // Another host has had one lease TTL to take a VIP this host could not bind.
+      bindFailureHoldoff: s.leaseTtlSeconds * 1000,
       handoverTimeout: s.handoverTimeoutMs,
       // A holder that has not renewed its lease within one TTL has lost the lock.
       awaitHolderTimeout: s.leaseTtlSeconds * 1000,

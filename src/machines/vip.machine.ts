@@ -44,7 +44,15 @@ export interface VipContext {
   addressChecked: boolean;
   /** The MAC of the station that answered the last probe, while the address is in use. */
   conflictMac: string | undefined;
+  /** Binds that failed in a row; at `BIND_ATTEMPTS` the VIP gives its lock up (FAILING). */
+  bindFailures: number;
 }
+
+/**
+ * Failed binds in a row (`retryDelay` apart) before a holder that cannot bind its VIP (`ip`
+ * refused: EPERM, a timeout) goes FAILING and releases the lock, so a host that can takes over.
+ */
+export const BIND_ATTEMPTS = 3;
 
 export interface LockKeyInput {
   electionKey: string;
@@ -92,6 +100,11 @@ export const VIP_DELAYS = {
   reconcileInterval: 2000,
   /** Before a failed bind, or a failed release of a failing VIP's lock, is tried again. */
   retryDelay: 1000,
+  /**
+   * How long a VIP that gave up binding stays FAILING before it contends again (if healthy):
+   * one lease TTL (`--lease-ttl`), time enough for another host to take it.
+   */
+  bindFailureHoldoff: 6000,
   /** How long a holder stopping or draining keeps the VIP for a successor to announce it (`--handover-timeout`). */
   handoverTimeout: 2000,
   /**
@@ -194,6 +207,10 @@ export const vipMachine = setup({
     linkUp: ({ context }) => context.link.up,
     /** No failed health verdict (none yet counts as healthy, as at start). */
     checksPass: ({ context }) => context.health?.ok !== false,
+    /** This failed bind is the last one allowed before giving the lock up. */
+    bindGivesUp: ({ context }) => context.bindFailures + 1 >= BIND_ATTEMPTS,
+    /** FAILING because binds failed (not only health or link), within its hold-off. */
+    gaveUpBinding: ({ context }) => context.bindFailures >= BIND_ATTEMPTS,
     /** Healthy as far as known: no failed verdict and a link. */
     healthy: ({ context }) => context.health?.ok !== false && context.link.up,
     /** This host should hold the VIP rather than the current holder. */
@@ -245,6 +262,8 @@ export const vipMachine = setup({
       event.type === 'net.error' || event.type === 'bind.failed' ? { lastNetError: event.detail } : {},
     ),
     clearNetError: assign({ lastNetError: undefined }),
+    countBindFailure: assign({ bindFailures: ({ context }) => context.bindFailures + 1 }),
+    resetBindFailures: assign({ bindFailures: 0 }),
     countConflict: assign({ conflicts: ({ context }) => context.conflicts + 1 }),
     recordAddressTaken: assign(({ event }) =>
       event.type === 'address.taken' ? { conflictMac: event.mac } : {},
@@ -296,6 +315,7 @@ export const vipMachine = setup({
     lastFault: undefined,
     lastNetError: undefined,
     conflicts: 0,
+    bindFailures: 0,
     stopMode: 'release',
     awaitHolder: false,
     holdOffMs: 0,
@@ -475,8 +495,15 @@ export const vipMachine = setup({
               states: {
                 binding: {
                   on: {
-                    'net.bound': { target: 'bound', actions: 'clearNetError' },
-                    'bind.failed': { target: 'bindRetry', actions: 'recordNetError' },
+                    'net.bound': { target: 'bound', actions: ['clearNetError', 'resetBindFailures'] },
+                    'bind.failed': [
+                      {
+                        guard: 'bindGivesUp',
+                        target: '#vip.running.FAILING',
+                        actions: ['recordNetError', 'countBindFailure'],
+                      },
+                      { target: 'bindRetry', actions: ['recordNetError', 'countBindFailure'] },
+                    ],
                   },
                 },
                 bindRetry: { after: { retryDelay: { target: 'binding', actions: 'bind' } } },
@@ -484,7 +511,9 @@ export const vipMachine = setup({
                 bound: {
                   after: { reconcileInterval: { target: 'bound', reenter: true, actions: 'reconcile' } },
                   // Removed, and binding it again failed: not bound until a retry succeeds.
-                  on: { 'bind.failed': { target: 'bindRetry', actions: 'recordNetError' } },
+                  on: {
+                    'bind.failed': { target: 'bindRetry', actions: ['recordNetError', 'countBindFailure'] },
+                  },
                 },
               },
             },
@@ -512,9 +541,18 @@ export const vipMachine = setup({
             lockReleaseRetry: { after: { retryDelay: 'releasingLock' } },
             lockReleased: {},
           },
+          exit: 'resetBindFailures',
+          // Gave up binding: contend again after the hold-off, when nothing else keeps it FAILING.
+          after: {
+            bindFailureHoldoff: { guard: and(['gaveUpBinding', 'healthy']), target: 'contending.STANDBY' },
+          },
           on: {
             health_check_success: [
-              { guard: 'linkUp', target: 'contending.STANDBY', actions: 'recordHealth' },
+              {
+                guard: and(['linkUp', not('gaveUpBinding')]),
+                target: 'contending.STANDBY',
+                actions: 'recordHealth',
+              },
               { actions: 'recordHealth' },
             ],
             health_check_fail: { actions: 'recordHealth' },

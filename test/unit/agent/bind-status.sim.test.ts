@@ -9,7 +9,7 @@ describe('an ACTIVATED VIP whose bind fails', () => {
   it('shows bound: false until the address is on the interface', async () => {
     const sim = simCluster(['h1']);
     const host = sim.hosts[0]!;
-    host.addresses.failNext = 3;
+    host.addresses.failNext = 2;
     await host.agent.start();
     const { id } = await host.agent.create(spec);
     await sim.advance(1500);
@@ -36,6 +36,27 @@ describe('an ACTIVATED VIP whose bind fails', () => {
     await sim.advance(5000);
     expect(host.addresses.bound.has(IP)).toBe(true);
     expect(host.agent.get(id)).toMatchObject({ status: 'ACTIVATED', bound: true });
+  });
+
+  it('gives the lock up after 3 failed binds in a row, so a host that can bind takes over', async () => {
+    const sim = simCluster(['h1', 'h2']);
+    const [a, b] = sim.hosts as [(typeof sim.hosts)[0], (typeof sim.hosts)[0]];
+    for (const host of [a, b]) await host.agent.start();
+    a.addresses.failNext = 1000; // `ip` refuses every bind on h1 (EPERM, say)
+    const { id } = await a.agent.create(spec);
+    await sim.advance(500);
+    await b.agent.create({ ...spec });
+    await sim.advance(4000);
+    expect(a.agent.get(id)).toMatchObject({ status: 'FAILING', bound: null });
+    const gaveUp = a.agent.history(id).find((r) => r.to === 'FAILING');
+    expect(gaveUp).toMatchObject({ from: 'ACTIVATED', event: 'bind.failed' });
+    expect(gaveUp?.cause).toMatch(/Operation not permitted.*3 times in a row: lock released/);
+    expect(sim.holders(IP)).toEqual(['h2']);
+    expect(b.addresses.bound.has(IP)).toBe(true);
+    // After the hold-off (a lease TTL) it stands by again, and stays there: h2 holds the lock.
+    await sim.advance(8000);
+    expect(a.agent.get(id)).toMatchObject({ status: 'STANDBY', holder: 'h2' });
+    expect(a.addresses.bound.has(IP)).toBe(false);
   });
 
   it('shows bound: null in other statuses', async () => {

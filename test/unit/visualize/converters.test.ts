@@ -87,7 +87,9 @@ describe('Mermaid', () => {
 
   it('writes an arrow into a nested state onto the composite that holds it', () => {
     const vip = toMermaid(readChart(definitionOf(vipMachine)));
-    expect(vip).toContain('FAILING --> contending : health_check_success [linkUp] to STANDBY');
+    expect(vip).toContain(
+      'FAILING --> contending : health_check_success [and(linkUp, not(gaveUpBinding))] to STANDBY',
+    );
   });
 });
 
