@@ -160,3 +160,73 @@ describe.skipIf(!isRoot)('faults: failing network layer (root)', { timeout: 120_
     expect(lab.checker.violations).toEqual([]);
   });
 });
+
+/**
+ * `ip` refused: host b's agent runs without CAP_NET_ADMIN (setpriv drops it from the bounding
+ * set), so every bind it tries fails with EPERM, as under a too strict security profile.
+ */
+describe.skipIf(!isRoot)('faults: ip refused with EPERM (root)', { timeout: 120_000 }, () => {
+  let lab: FaultLab;
+
+  beforeAll(async () => {
+    lab = await FaultLab.start({
+      prefix: 'lkne',
+      hosts: 2,
+      hostWrap: { b: ['setpriv', '--bounding-set', '-net_admin', '--inh-caps', '-net_admin', '--'] },
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await lab?.destroy();
+  });
+
+  it('a holder that cannot bind gives the lock up after 3 tries; the host that can holds the VIP again', async () => {
+    const since = Date.now();
+    onTestFailed(() => lab.dumpLogs(since));
+    const truth = new BoundTruth(lab.lab, lab.agent('b'), lab.vip);
+    const [endpoint] = (await lab.agent('a').endpoints()).filter((e) => e.ip === lab.vip);
+    const end = lab.checker.fault('failover to b, which cannot bind', 8000);
+    const res = await lab.agent('a').api('POST', `/endpoints/${endpoint?.id}/failover`);
+    expect(res.status).toBe(204);
+    const elected = await lab.waitForTransition(
+      'b',
+      (t) => t.time >= since && t.to === 'ACTIVATED',
+      10_000,
+      'elected',
+    );
+    const gaveUp = await lab.waitForTransition(
+      'b',
+      (t) => t.time >= since && t.to === 'FAILING',
+      15_000,
+      'FAILING',
+    );
+    await lab.checker.converged(15_000, ['a']);
+    const backAt = Date.now();
+    end(1000);
+    // After its hold-off (a lease TTL) b stands by again, and stays there: a holds the lock.
+    const standby = await lab.waitForTransition(
+      'b',
+      (t) => t.time >= gaveUp.time && t.to === 'STANDBY',
+      15_000,
+      'STANDBY',
+    );
+    await sleep(2000);
+    await truth.stop();
+    const outage = Math.max(0, ...lab.outages(since).map((o) => o.durationMs));
+    const errors = lab
+      .agent('b')
+      .logs.filter((l) => Number(l.time) >= since && l.msg === 'could not bind the VIP; retrying');
+    console.info(
+      `b without CAP_NET_ADMIN elected ${secs(elected.time - since)} after the failover; ${errors.length} bind errors logged; ` +
+        `FAILING after ${secs(gaveUp.time - elected.time)} (${gaveUp.cause}); a held it alone again ${secs(backAt - since)} in, ` +
+        `client outage ${outage} ms; b STANDBY ${secs(standby.time - gaveUp.time)} after giving up; ` +
+        `b's API said bound: true ${truth.samples.filter((s) => s.bound === true).length} times in ${truth.samples.length} samples`,
+    );
+    expect(gaveUp.cause).toMatch(/Operation not permitted|CAP_NET_ADMIN/);
+    expect(errors.length).toBeGreaterThanOrEqual(3);
+    expect(truth.samples.some((s) => s.bound === true)).toBe(false);
+    expect(lab.holders()).toEqual(['a']);
+    expect(lab.transitions('b').filter((t) => t.time > standby.time)).toEqual([]);
+    expect(lab.checker.violations).toEqual([]);
+  });
+});

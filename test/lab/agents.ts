@@ -13,6 +13,8 @@ export interface LabAgentOptions {
   port?: number;
   /** How long `start()` waits for the agent's start line (default 20 s; more on a loaded machine). */
   startTimeoutMs?: number;
+  /** A command that execs the agent (e.g. setpriv dropping a capability); see `Lab.spawnTs`. */
+  wrap?: readonly string[];
 }
 
 /**
@@ -61,6 +63,7 @@ export class LabAgent {
   async start(): Promise<void> {
     const port = this.options.port ?? 1313;
     const child = this.lab.spawnTs(this.node, 'src/cli/linkd.ts', [], {
+      ...(this.options.wrap ? { wrap: this.options.wrap } : {}),
       env: {
         LINK_ETCD: this.options.etcd.join(','),
         LINK_INTERFACE: this.node.iface,

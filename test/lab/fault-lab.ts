@@ -21,6 +21,8 @@ export interface FaultLabOptions {
   agentEnv?: Record<string, string>;
   /** Extra environment for one host's agent, by host name (e.g. libfaketime's). */
   hostEnv?: Record<string, Record<string, string>>;
+  /** A command that execs one host's agent, by host name (e.g. setpriv dropping CAP_NET_ADMIN). */
+  hostWrap?: Record<string, readonly string[]>;
   /** The VIP (default 10.77.0.50/32). */
   vip?: string;
   faultPolicy?: FaultPolicy;
@@ -126,6 +128,7 @@ export class FaultLab {
           etcd: this.etcdEndpoints,
           env: { LINK_LOG_LEVEL: 'info', ...options.agentEnv, ...options.hostEnv?.[host.name] },
           startTimeoutMs: 60_000,
+          ...(options.hostWrap?.[host.name] ? { wrap: options.hostWrap[host.name] } : {}),
         }),
     );
     const [firstAgent, ...others] = this.agents;

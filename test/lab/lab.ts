@@ -83,6 +83,8 @@ export interface SpawnInOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   stdio?: StdioOptions;
+  /** `spawnTs` only: a command that execs node, e.g. `['setpriv', '--bounding-set', '-net_admin']`. */
+  wrap?: readonly string[];
 }
 
 /** The repository root, so lab scripts run with the project's node_modules. */
@@ -268,7 +270,11 @@ export class Lab {
     args: readonly string[] = [],
     options: SpawnInOptions = {},
   ): ChildProcessWithoutNullStreams {
-    return this.spawnIn(ref, process.execPath, ['--import', TSX_LOADER, script, ...args], options);
+    const [wrapper, ...wrapArgs] = options.wrap ?? [];
+    const node = [process.execPath, '--import', TSX_LOADER, script, ...args];
+    return wrapper === undefined
+      ? this.spawnIn(ref, process.execPath, node.slice(1), options)
+      : this.spawnIn(ref, wrapper, [...wrapArgs, ...node], options);
   }
 
   /**
