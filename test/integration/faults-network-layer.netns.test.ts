@@ -11,8 +11,8 @@ import {
 } from '../lab/interface-faults.js';
 import { isRunning } from '../lab/processes.js';
 
-/** Two link polls (500 ms each) on a loaded machine. */
-const LIE_BOUND_MS = 1000;
+/** A link poll (500 ms) and a reconcile, generously, for a loaded machine. */
+const LIE_BOUND_MS = 2000;
 const longestLie = (truth: BoundTruth) =>
   Math.max(0, ...truth.lies(0).map((run) => (run.at(-1)?.at ?? 0) - (run[0]?.at ?? 0)));
 
@@ -84,7 +84,7 @@ describe.skipIf(!isRoot)('faults: failing network layer (root)', { timeout: 120_
     expect(aliveDuring).toBe(true);
     expect(removedIn).not.toMatch(/never/);
     expect(stillAnswered).toEqual([]);
-    // The interface's loss is seen within a link poll (500 ms); never reported bound for longer.
+    // The interface's loss is seen at the next link poll (500 ms): not reported bound much longer.
     expect(truth.lies(LIE_BOUND_MS)).toEqual([]);
     expect(lab.holders()).toEqual([other]);
     expect(lab.checker.violations).toEqual([]);
@@ -153,7 +153,7 @@ describe.skipIf(!isRoot)('faults: failing network layer (root)', { timeout: 120_
     );
     expect(failing.cause).toMatch(/eth0/);
     expect(aliveDuring).toBe(true);
-    // The interface's loss is seen within a link poll (500 ms); never reported bound for longer.
+    // The interface's loss is seen at the next link poll (500 ms): not reported bound much longer.
     expect(truth.lies(LIE_BOUND_MS)).toEqual([]);
     expect(lab.holders()).toEqual([holder]);
     expect(outage).toBeLessThan(1000);
@@ -168,17 +168,16 @@ describe.skipIf(!isRoot)('faults: failing network layer (root)', { timeout: 120_
 describe.skipIf(!isRoot)('faults: ip refused with EPERM (root)', { timeout: 120_000 }, () => {
   let lab: FaultLab;
 
-  beforeAll(async () => {
-    lab = await FaultLab.start({
+  faultLabForSuite(
+    {
       prefix: 'lkne',
       hosts: 2,
       hostWrap: { b: ['setpriv', '--bounding-set', '-net_admin', '--inh-caps', '-net_admin', '--'] },
-    });
-  }, 90_000);
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+    },
+    (started) => {
+      lab = started;
+    },
+  );
 
   it('a holder that cannot bind gives the lock up after 3 tries; the host that can holds the VIP again', async () => {
     const since = Date.now();
