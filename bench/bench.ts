@@ -21,6 +21,8 @@ export interface BenchOptions {
   scale: readonly number[];
   /** How the scale suite creates its endpoints (default bulk). */
   scaleCreate?: 'bulk' | 'api';
+  /** Where the scale runs' agent logs go (none kept without it). */
+  logDir?: string;
   apiEndpoints: number;
   runtime: LinkdRuntime;
   /** Where latest.{json,md,svg} go; nothing is written without it. */
@@ -76,6 +78,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             log,
             runtime: options.runtime,
             ...(options.scaleCreate ? { create: options.scaleCreate } : {}),
+            ...(options.logDir ? { logDir: options.logDir } : {}),
             ...(options.idleMs ? { idleMs: options.idleMs, returnSettleMs: options.idleMs } : {}),
           }),
         );

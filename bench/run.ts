@@ -6,6 +6,7 @@
  *   npm run bench -- --only failover --repeats 10
  *   npm run bench -- --scale 1,100 --runtime tsx
  *   npm run bench -- --only scale --scale 1000 --create api   # one POST /endpoints per VIP
+ *   npm run bench -- --only scale --scale 1000 --logs /tmp/scale-logs   # keep each agent's log
  *   npm run bench -- --quick                   # 1 repeat, small N: checks the machinery
  */
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
       api: { type: 'string' },
       runtime: { type: 'string' },
       out: { type: 'string' },
+      logs: { type: 'string' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       'npm run bench -- [--only failover,scale,api] [--tools link,keepalived,keepalived-v3,link-ttl3] [--scenarios crash,graceful,backend]\n' +
         '                 [--repeats N] [--scale 1,1000,5000,10000] [--create bulk|api] [--api N] [--runtime compiled|tsx]\n' +
-        '                 [--out DIR] [--quick]\n',
+        '                 [--out DIR] [--logs DIR] [--quick]\n',
     );
     return;
   }
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
     scaleCreate: list(values.create, ['bulk', 'api'] as const, ['bulk'], 'create')[0] ?? 'bulk',
     apiEndpoints: positive(values.api, quick ? 50 : 1000, 'api'),
     runtime,
+    ...(values.logs ? { logDir: values.logs } : {}),
     outDir: values.out ?? fileURLToPath(new URL('./results', import.meta.url)),
     log: (line) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
   });

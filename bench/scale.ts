@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LabAgent } from '../test/lab/agents.js';
 import { createLab } from '../test/lab/lab.js';
 import { createVipWithRetry } from './create-vip.js';
@@ -28,6 +30,8 @@ export interface ScaleOptions {
   env?: Record<string, string>;
   /** How long after the crashed host's return the placement is read (default 15 s). */
   returnSettleMs?: number;
+  /** A directory for each agent's log (`<vips>-<host>.log`), to explain a run. */
+  logDir?: string;
 }
 
 export interface AgentUsage {
@@ -230,6 +234,13 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
   } finally {
     clearInterval(loadSampler);
     await Promise.all(agents.map((agent) => agent.kill().catch(() => undefined)));
+    if (options.logDir) {
+      mkdirSync(options.logDir, { recursive: true });
+      for (const agent of agents) {
+        const lines = agent.logs.map((line) => JSON.stringify(line)).join('\n');
+        writeFileSync(join(options.logDir, `${n}-${agent.hostname}.log`), `${lines}\n`);
+      }
+    }
     await lab.destroy();
   }
 }

@@ -5,6 +5,7 @@ import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { CurrentEndpoints } from './endpoint-changes.js';
+import { indexDelayedEvents } from './indexed-scheduler.js';
 
 export type VipRef = ActorRefFrom<typeof vipMachine>;
 export type VipSnapshot = ReturnType<VipRef['getSnapshot']>;
@@ -38,6 +39,7 @@ export class VipSystem {
   constructor(private readonly options: VipSystemOptions) {
     const { machine, hostname, spread, clock, logger, inspect } = options;
     this.actor = createActor(machine, { input: { hostname, spread }, clock, inspect });
+    indexDelayedEvents(this.actor.system);
     // An unhandled actor error would otherwise crash the process.
     this.actor.subscribe({ error: (error) => logger.error({ err: error }, 'agent actor system failed') });
   }
