@@ -6,7 +6,7 @@ import { simulatedClock } from '../../fakes/sim-time.js';
 /** A child waiting on a timer, as a VIP waits on its reconcile or retry delay. */
 const child = createMachine({
   initial: 'waiting',
-  states: { waiting: { after: { 60_000: 'fired' } }, fired: {} },
+  states: { waiting: { after: { 60000: 'fired' } }, fired: {} },
 });
 
 const parent = setup({
