@@ -109,7 +109,11 @@ export function createHolderActor(deps: HolderDeps) {
 
     const reconcile = async () => {
       try {
-        if (!(await deps.address.has(ip))) {
+        const present = await deps.address.has(ip);
+        // Stopped while the read was in flight: the next state owns the address now (STANDBY
+        // unbinds it), and binding it here would leave it on a host that no longer holds the VIP.
+        if (stopped) return;
+        if (!present) {
           log.warn({}, 'VIP vanished from the interface; binding it again');
           send({ type: 'net.error', detail: `${ip} was removed from the interface; re-bound` });
           try {

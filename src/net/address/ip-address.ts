@@ -60,6 +60,12 @@ export class IpRouteAddressPort implements AddressPort {
   #index: number | undefined;
   #pending: PendingWrite[] = [];
   #writing = false;
+  /**
+   * Address -> what the writes asked for and not yet done will leave (the last one wins) and how
+   * many there are. A VIP demoted while its bind waits in the queue must be seen as bound, or the
+   * next state skips the unbind and the bind lands afterwards on a host that does not hold it.
+   */
+  #queued = new Map<string, { bound: boolean; writes: number }>();
 
   constructor(
     readonly iface: string,
@@ -75,6 +81,8 @@ export class IpRouteAddressPort implements AddressPort {
     const { ip } = parseVip(cidr);
     const snapshot = this.#fresh();
     const read = await snapshot.result;
+    const queued = this.#queued.get(ip);
+    if (queued) return queued.bound;
     const written = snapshot.later.get(ip);
     return written ? written.bound : read.has(ip);
   }
@@ -184,8 +192,26 @@ export class IpRouteAddressPort implements AddressPort {
 
   /** Queues one bind or unbind; the writes queued while another runs go out together. */
   #write(args: string[], what: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ args, what, resolve, reject });
+    const [, verb, cidr = ''] = args;
+    const { ip } = parseVip(cidr);
+    this.#queued.set(ip, { bound: verb === 'replace', writes: (this.#queued.get(ip)?.writes ?? 0) + 1 });
+    const done = () => {
+      const queued = this.#queued.get(ip);
+      if (queued && --queued.writes === 0) this.#queued.delete(ip);
+    };
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.push({
+        args,
+        what,
+        resolve: () => {
+          done();
+          resolve();
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
+      });
       if (!this.#writing) void this.#flush();
     });
   }

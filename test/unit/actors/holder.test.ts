@@ -89,3 +89,38 @@ describe('holder actor: answering other stations', () => {
     expect(announcer.sent).toHaveLength(1);
   });
 });
+
+describe('holder actor: a check in flight when it stops', () => {
+  it('does not bind the VIP again after leaving ACTIVATED (the next state unbound it)', async () => {
+    const clock = simulatedClock();
+    const addresses = new FakeAddresses();
+    // The interface read answers late, as the shared read of a loaded host does.
+    let answer: (bound: boolean) => void = () => {};
+    const logic = createHolderActor({
+      address: {
+        has: () => new Promise<boolean>((resolve) => (answer = resolve)),
+        add: (cidr) => addresses.add(cidr),
+        remove: (cidr) => addresses.remove(cidr),
+      },
+      announcer: new FakeAnnouncer('02:00:00:00:00:01', new Set()),
+      clock,
+      logger: silentLogger,
+      arpCount: 1,
+      arpIntervalMs: 1000,
+      arpRefreshMs: 0,
+      conflictHoldoffMs: 10_000,
+      leaseInForce: () => true,
+    });
+    const actor = createActor(logic, { input: { ip: IP, defend: true } }).start();
+    await advance(clock, 100);
+    expect(addresses.bound.has(IP)).toBe(true);
+    actor.send({ type: 'reconcile' });
+    // Demoted meanwhile: the holder stops and STANDBY unbinds the VIP...
+    actor.stop();
+    await addresses.remove(IP);
+    // ...then the read taken after the unbind answers.
+    answer(false);
+    await advance(clock, 100);
+    expect(addresses.bound.has(IP)).toBe(false);
+  });
+});

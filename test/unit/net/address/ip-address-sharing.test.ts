@@ -132,6 +132,20 @@ describe('IpRouteAddressPort with many VIPs', () => {
     expect(ip.reads()).toBe(1);
   });
 
+  it('counts a bind still queued as bound, so an unbind asked meanwhile is not skipped', async () => {
+    const ip = fakeIp();
+    const port = new IpRouteAddressPort('eth0', { run: ip.run, readMaxAgeMs: 60_000 });
+    expect(await port.has('10.0.0.1/32')).toBe(false); // a recent read says absent
+    const busy = port.add('10.0.0.2/32'); // the writer is busy with another VIP...
+    const bind = port.add('10.0.0.1/32'); // ...so this bind waits in the queue
+    // The VIP is demoted while its bind waits: the next state asks whether to unbind.
+    const bound = await port.has('10.0.0.1/32');
+    if (bound) await port.remove('10.0.0.1/32');
+    await Promise.all([busy, bind]);
+    expect(bound).toBe(true);
+    expect(ip.bound.has('10.0.0.1/32')).toBe(false);
+  });
+
   it('reads afresh after a write that failed', async () => {
     const ip = fakeIp();
     const port = new IpRouteAddressPort('eth0', { run: ip.run, readMaxAgeMs: 60_000 });
