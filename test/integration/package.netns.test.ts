@@ -201,7 +201,9 @@ describe.skipIf(!isRoot)('the Debian package (root)', () => {
   });
 
   it('upgrades in place: the restart keeps the VIP bound, a client sees no outage', async () => {
-    loop = await lab.probeLoop('client', VIP, PORT, 20, { timeoutMs: 200 });
+    // A probe sent while the VIP is unbound is never answered (its SYN is retried after 1 s):
+    // a 1 s timeout still catches any gap, without counting a reply a loaded machine delays.
+    loop = await lab.probeLoop('client', VIP, PORT, 20, { timeoutMs: 1000 });
     await loop.waitFor((sample) => sample.ok, 10_000);
     const upgraded = await aptInstall(upgradeDeb);
     expect(upgraded.code, upgraded.stderr).toBe(0);

@@ -193,10 +193,13 @@ export class FaultLab {
     this.backends.set(host, await this.lab.startBackend(host, { port: BACKEND_PORT }));
   }
 
-  /** Every log line of an agent that a transition of the VIP wrote: `{ time, from, to, event }`. */
+  /**
+   * Every log line of an agent that a transition of the VIP wrote: `{ time, from, to, event }`.
+   * Other VIPs a scenario creates have transitions of their own, not counted here.
+   */
   transitions(host: string): Transition[] {
     return this.agent(host).logs.filter(
-      (l) => typeof l.to === 'string' && typeof l.from === 'string',
+      (l) => typeof l.to === 'string' && typeof l.from === 'string' && l.ip === this.vip,
     ) as unknown as Transition[];
   }
 
