@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import type { UnbinderCommand } from '../machines/vip.events.js';
+import type { VipEvent } from '../machines/vip.events.js';
 import type { UnbindInput } from '../machines/vip.machine.js';
 import type { Clock } from '../ports/clock.js';
 import { type Logger, lazyChild } from '../ports/logger.js';
@@ -19,21 +19,19 @@ export interface UnbinderDeps {
 }
 
 /**
- * Runs in STANDBY and FAILING: removes the VIP if it is bound (also one left by a crash before a
- * restart), retrying until it is gone so no neighbour keeps reaching a host that dropped it.
- * With `awaitHolder` (demoted after an etcd fault) and neighbours last told that the VIP is here,
- * it first waits for the holder to announce it, so nobody is left pointing at a dropped address;
- * how long is the statechart's (`awaitHolderTimeout`), which then sends `unbind`.
+ * Runs in STANDBY, FAILING and DRAINED: removes the VIP if it is bound (also one left by a crash
+ * before a restart), retrying until it is gone so no neighbour keeps reaching a host that dropped it.
+ * In HANDING_BACK (`awaitHolder`: demoted after an etcd fault) it removes nothing: with neighbours
+ * last told that the VIP is here, it asks the holder to announce it and reports `handback.done`
+ * once another station has; at once when nobody can be pointing here. How long the statechart
+ * waits is its own (`awaitHolderTimeout`).
  */
 export function createUnbinderActor(deps: UnbinderDeps) {
-  return fromCallback<UnbinderCommand, UnbindInput>(({ input, sendBack, receive }) => {
+  return fromCallback<VipEvent, UnbindInput>(({ input, sendBack }) => {
     const log = lazyChild(deps.logger, { ip: input.ip });
     let stopped = false;
     let retryTimer: unknown;
     let unwatch: (() => void) | undefined;
-    // Set by the statechart's `unbind`: the wait for the holder is over, even before it began.
-    let waitOver = false;
-    let endWait: ((outcome: string) => void) | undefined;
 
     const attempt = async () => {
       try {
@@ -54,29 +52,23 @@ export function createUnbinderActor(deps: UnbinderDeps) {
       try {
         bound = await deps.address.has(input.ip);
       } catch {
-        // attempt() reports it and retries
+        // STANDBY's unbinder reports it and retries.
       }
       if (stopped) return;
-      if (!bound || !deps.spokeLast(input.ip) || waitOver) return void attempt();
+      if (!bound || !deps.spokeLast(input.ip)) {
+        sendBack({ type: 'handback.done', detail: 'no neighbour can be pointing here' });
+        return;
+      }
       log.info({}, 'keeping the VIP until its holder announces it');
-      const finish = (outcome: string) => {
-        if (!endWait || stopped) return;
-        endWait = undefined;
+      unwatch = deps.announcer.watchConflicts(input.ip, ({ mac }) => {
+        if (stopped) return;
         unwatch?.();
         unwatch = undefined;
-        log.info({ outcome }, 'unbinding the VIP after the handover to its holder');
-        void attempt();
-      };
-      endWait = finish;
-      unwatch = deps.announcer.watchConflicts(input.ip, ({ mac }) => finish(`${mac} announced it`));
+        log.info({ mac }, 'the holder announced the VIP; unbinding it');
+        sendBack({ type: 'handback.done', detail: `${mac} announced it` });
+      });
       deps.askHolder?.(input.ip);
     };
-
-    receive((command) => {
-      if (command.type !== 'unbind') return;
-      waitOver = true;
-      endWait?.('no announcement in time');
-    });
 
     if (input.awaitHolder) void awaitHolder();
     else void attempt();

@@ -52,6 +52,8 @@ export type VipEvent =
   | { type: 'arp.conflict'; mac: string }
   /** Before the first bind: a station answered the address probe, so the address is in use. */
   | { type: 'address.taken'; mac: string }
+  /** HANDING_BACK is over: the holder announced the VIP, or neighbours cannot be pointing here. */
+  | { type: 'handback.done'; detail: string }
   /** What the peer monitor (src/actors/peer-monitor.ts) learns of the holder's host. */
   | { type: 'holder.suspected'; host: string }
   | { type: 'holder.confirmed'; host: string }
@@ -73,9 +75,3 @@ export type HolderCommand =
   | { type: 'reconcile' }
   | { type: 'reannounce' }
   | { type: 'yield' };
-
-/**
- * Events the unbinder receives from its parent: unbind now, the holder not having announced the
- * VIP within `awaitHolderTimeout` of a demotion after an etcd fault.
- */
-export type UnbinderCommand = { type: 'unbind' };

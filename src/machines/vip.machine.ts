@@ -2,7 +2,7 @@ import { and, assign, fromCallback, fromPromise, not, sendTo, setup } from 'xsta
 import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
 import { outranks } from '../model/placement.js';
 import type { HealthCheck } from '../ports/health.js';
-import type { ElectionCommand, HolderCommand, UnbinderCommand, VipEvent } from './vip.events.js';
+import type { ElectionCommand, HolderCommand, VipEvent } from './vip.events.js';
 
 export interface VipInput {
   endpoint: Endpoint;
@@ -30,8 +30,6 @@ export interface VipContext {
   lastNetError: string | undefined;
   conflicts: number;
   stopMode: 'release' | 'hold';
-  /** Set by a demotion after an etcd fault: STANDBY unbinds only once the holder has announced the VIP. */
-  awaitHolder: boolean;
   /** Elected after a claim ended early (`release` VIPs): wait this long before binding. */
   holdOffMs: number;
   drained: boolean;
@@ -77,7 +75,10 @@ export interface HolderInput extends AddressInput {
   defend: boolean;
 }
 export interface UnbindInput extends AddressInput {
-  /** Keep the address until another station announces it (bounded), if neighbours may point here. */
+  /**
+   * HANDING_BACK: do not unbind; report `handback.done` once another station announced the
+   * address, or at once when neighbours cannot be pointing here (not bound, or not our last word).
+   */
   awaitHolder: boolean;
 }
 export interface LinkInput {
@@ -108,9 +109,9 @@ export const VIP_DELAYS = {
   /** How long a holder stopping or draining keeps the VIP for a successor to announce it (`--handover-timeout`). */
   handoverTimeout: 2000,
   /**
-   * How long a host demoted after an etcd fault keeps a VIP neighbours may still point at, for the
-   * holder to announce it: one lease TTL (`--lease-ttl`), by which a holder that has not renewed
-   * its lease has lost the lock.
+   * How long a host demoted after an etcd fault keeps a VIP neighbours may still point at
+   * (HANDING_BACK), for the holder to announce it: one lease TTL (`--lease-ttl`), by which a holder
+   * that has not renewed its lease has lost the lock.
    */
   awaitHolderTimeout: 6000,
 };
@@ -128,9 +129,18 @@ const takeTheLock = [
   { target: 'ACTIVATED', actions: 'recordLock' },
 ] as const;
 
+/**
+ * Another host holds the lock. After an etcd fault this host may have bound and announced the VIP
+ * meanwhile (`awaitHolder`): it hands it back (HANDING_BACK) before it goes STANDBY and unbinds.
+ */
+const demote = [
+  { guard: 'demotedAfterFault', target: 'HANDING_BACK', actions: 'recordLock' },
+  { target: 'STANDBY', actions: 'recordLock' },
+] as const;
+
 /** The lock is ours but the VIP not bound yet: a demotion ends the wait, a new election is noted. */
 const lockHeldBeforeBinding = {
-  demoted: { target: 'STANDBY', actions: 'recordLock' },
+  demoted: demote,
   elected: { actions: 'recordLock' },
 } as const;
 
@@ -162,10 +172,10 @@ export const vipMachine = setup({
      */
     holder: fromCallback<HolderCommand, HolderInput>(() => {}),
     /**
-     * Unbinds the VIP, retrying until it is gone; after a fault, once the holder has announced it
-     * or on `unbind` (`awaitHolderTimeout`). src/actors/unbinder.actor.ts
+     * Unbinds the VIP, retrying until it is gone; in HANDING_BACK, instead reports `handback.done`
+     * once the holder has announced it. src/actors/unbinder.actor.ts
      */
-    unbinder: fromCallback<UnbinderCommand, UnbindInput>(() => {}),
+    unbinder: fromCallback<VipEvent, UnbindInput>(() => {}),
     /**
      * Probes the address on the segment (ARP probe / DAD, claiming nothing) and reports
      * `address.taken` with the MAC of a station that answers (src/actors/address-check.actor.ts).
@@ -201,6 +211,7 @@ export const vipMachine = setup({
     faultActivates: ({ context }) => context.endpoint.faultPolicy === 'activate',
     releasesOnLeaseExpiry: ({ context }) => context.endpoint.faultPolicy === 'release',
     asksReannounce: ({ event }) => event.type === 'elected' && event.reannounce === true,
+    demotedAfterFault: ({ event }) => event.type === 'demoted' && event.awaitHolder === true,
     mustWaitOldLease: ({ event }) => event.type === 'elected' && (event.holdOffMs ?? 0) > 0,
     holdsOnStop: ({ context }) => context.stopMode === 'hold',
     isDrained: ({ context }) => context.drained,
@@ -233,22 +244,7 @@ export const vipMachine = setup({
         ? {
             holder: event.holder,
             revision: event.revision,
-            awaitHolder: event.type === 'demoted' && event.awaitHolder === true,
             holdOffMs: event.type === 'elected' ? (event.holdOffMs ?? 0) : 0,
-          }
-        : {},
-    ),
-    /**
-     * A demotion heard again while in STANDBY (a re-read after a watch break, a new lease) does not
-     * end a wait for the holder's announcement: the VIP is still bound, and the wait keeps its bound.
-     */
-    recordLockStillWaiting: assign(({ context, event }) =>
-      event.type === 'demoted'
-        ? {
-            holder: event.holder,
-            revision: event.revision,
-            awaitHolder: context.awaitHolder || event.awaitHolder === true,
-            holdOffMs: 0,
           }
         : {},
     ),
@@ -286,7 +282,6 @@ export const vipMachine = setup({
     stopDefending: sendTo('holder', { type: 'yield' } satisfies HolderCommand),
     bind: sendTo('holder', { type: 'bind' } satisfies HolderCommand),
     reconcile: sendTo('holder', { type: 'reconcile' } satisfies HolderCommand),
-    stopAwaitingHolder: sendTo('unbinder', { type: 'unbind' } satisfies UnbinderCommand),
     recordStopMode: assign(({ event }) => (event.type === 'stop' ? { stopMode: event.mode } : {})),
     forgetLock: assign({ holder: undefined, revision: undefined }),
     recordDrained: assign(({ event }) => ({ drained: event.type === 'drain' })),
@@ -317,7 +312,6 @@ export const vipMachine = setup({
     conflicts: 0,
     bindFailures: 0,
     stopMode: 'release',
-    awaitHolder: false,
     holdOffMs: 0,
     drained: input.drained === true,
     spread: input.spread === true,
@@ -388,7 +382,25 @@ export const vipMachine = setup({
             BOOTING: {
               on: {
                 elected: takeTheLock,
-                demoted: { target: 'STANDBY', actions: 'recordLock' },
+                demoted: demote,
+                fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
+              },
+            },
+            // Demoted after an etcd fault while neighbours may still point here: the VIP stays
+            // bound until the holder has announced it (the unbinder hears it), this long at most.
+            // A demotion heard again does not restart the wait.
+            HANDING_BACK: {
+              invoke: {
+                id: 'unbinder',
+                src: 'unbinder',
+                input: ({ context }) => ({ ip: context.endpoint.ip, awaitHolder: true }),
+                onError: { target: 'STANDBY', actions: 'recordActorError' },
+              },
+              after: { awaitHolderTimeout: 'STANDBY' },
+              on: {
+                'handback.done': 'STANDBY',
+                elected: takeTheLock,
+                demoted: { actions: 'recordLock' },
                 fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
               },
             },
@@ -396,15 +408,12 @@ export const vipMachine = setup({
               invoke: {
                 id: 'unbinder',
                 src: 'unbinder',
-                input: ({ context }) => ({ ip: context.endpoint.ip, awaitHolder: context.awaitHolder }),
+                input: ({ context }) => ({ ip: context.endpoint.ip, awaitHolder: false }),
                 onError: { actions: 'recordActorError' },
               },
-              // Demoted after a fault, the VIP stays bound for the holder to announce it, this long at
-              // most. Sent whatever the context says since: an unbinder that is not waiting ignores it.
-              after: { awaitHolderTimeout: { actions: 'stopAwaitingHolder' } },
               on: {
                 elected: takeTheLock,
-                demoted: { target: '.following', actions: 'recordLockStillWaiting' },
+                demoted: { target: '.following', actions: 'recordLock' },
                 fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
                 'holder.alive': '.following',
                 'holder.suspected': '.HOLDER_SUSPECTED',
@@ -477,7 +486,7 @@ export const vipMachine = setup({
                 onError: { actions: 'recordActorError' },
               },
               on: {
-                demoted: { target: 'STANDBY', actions: 'recordLock' },
+                demoted: demote,
                 elected: [
                   { guard: 'asksReannounce', actions: ['recordLock', 'reannounce'] },
                   { actions: 'recordLock' },

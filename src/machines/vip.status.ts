@@ -20,6 +20,8 @@ export function statusOf(snapshot: SnapshotFrom<VipMachine>): VipStatus {
   for (const status of VIP_STATUSES) {
     if (hasState(snapshot.value, status)) return status;
   }
+  // Demoted after a fault, keeping the VIP until the holder has announced it.
+  if (hasState(snapshot.value, 'HANDING_BACK')) return 'STANDBY';
   // Elected but waiting out an ended claim's lease: not bound yet.
   if (hasState(snapshot.value, 'AWAITING_OLD_LEASE')) return 'STANDBY';
   // Elected, probing the address before the first bind: not bound yet.

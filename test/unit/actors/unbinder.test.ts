@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
+import { createActor, setup } from 'xstate';
 import { createUnbinderActor } from '../../../src/actors/unbinder.actor.js';
+import type { VipEvent } from '../../../src/machines/vip.events.js';
 import { silentLogger } from '../../../src/ports/logger.js';
 import { FakeAddresses, FakeAnnouncer } from '../../fakes/fake-network.js';
 import { advance, simulatedClock } from '../../fakes/sim-time.js';
@@ -57,57 +58,56 @@ describe('unbinder actor', () => {
     expect(addresses.bound.has(IP)).toBe(true);
   });
 
-  describe('demoted after a fault (awaitHolder), neighbours last told the VIP is here', () => {
-    it('keeps the VIP, whatever the time, until the holder announces it', async () => {
+  describe('handing back after a fault (awaitHolder)', () => {
+    /** The unbinder under a parent that notes what it reports. */
+    function handingBack(addresses: FakeAddresses, spokeLast = true) {
+      const clock = simulatedClock();
+      const announcer = new FakeAnnouncer();
+      const asked: string[] = [];
+      const reports: VipEvent[] = [];
+      const logic = createUnbinderActor({
+        address: addresses,
+        announcer,
+        spokeLast: () => spokeLast,
+        askHolder: (ip) => asked.push(ip),
+        clock,
+        logger: silentLogger,
+        retryMs: 1000,
+      });
+      const parent = setup({ actors: { unbinder: logic } }).createMachine({
+        invoke: { src: 'unbinder', input: { ip: IP, awaitHolder: true } },
+        on: { '*': { actions: ({ event }) => reports.push(event as VipEvent) } },
+      });
+      return { clock, announcer, asked, reports, actor: createActor(parent, { clock }) };
+    }
+
+    it('keeps the VIP, whatever the time, and reports once the holder has announced it', async () => {
       const addresses = await boundAddresses();
-      const { clock, announcer, asked, actor } = unbinder(addresses, true);
+      const { clock, announcer, asked, reports, actor } = handingBack(addresses);
       actor.start();
       await advance(clock, 60_000);
       expect(addresses.bound.has(IP)).toBe(true);
       expect(asked).toEqual([IP]);
+      expect(reports).toEqual([]);
       announcer.claim(IP, '02:00:00:00:00:02');
       await advance(clock, 100);
-      expect(addresses.bound.has(IP)).toBe(false);
-    });
-
-    it("unbinds on the statechart's `unbind` (awaitHolderTimeout) without an announcement", async () => {
-      const addresses = await boundAddresses();
-      const { clock, actor } = unbinder(addresses, true);
-      actor.start();
-      await advance(clock, 100);
+      expect(reports).toEqual([{ type: 'handback.done', detail: '02:00:00:00:00:02 announced it' }]);
+      // Unbinding is STANDBY's, next: the handing-back unbinder leaves the address alone.
       expect(addresses.bound.has(IP)).toBe(true);
-      actor.send({ type: 'unbind' });
-      await advance(clock, 100);
-      expect(addresses.bound.has(IP)).toBe(false);
     });
 
-    it('an `unbind` that comes before the wait began ends it at once', async () => {
-      const addresses = await boundAddresses();
-      const { clock, actor } = unbinder(addresses, true);
-      // The interface read answers late (a loaded host), after the statechart's timeout.
-      const has = addresses.has.bind(addresses);
-      let answer: (() => void) | undefined;
-      addresses.has = (ip: string) =>
-        new Promise<boolean>((resolve) => {
-          answer = () => void has(ip).then(resolve);
-        });
-      actor.start();
-      actor.send({ type: 'unbind' });
-      addresses.has = has;
-      answer?.();
-      await advance(clock, 100);
-      expect(addresses.bound.has(IP)).toBe(false);
+    it('reports at once when neighbours cannot be pointing here', async () => {
+      for (const [bound, spokeLast] of [
+        [false, true],
+        [true, false],
+      ] as const) {
+        const addresses = bound ? await boundAddresses() : new FakeAddresses();
+        const { clock, asked, reports, actor } = handingBack(addresses, spokeLast);
+        actor.start();
+        await advance(clock, 100);
+        expect(reports.map((r) => r.type)).toEqual(['handback.done']);
+        expect(asked).toEqual([]);
+      }
     });
-  });
-
-  it("not waiting for the holder, ignores the statechart's `unbind`", async () => {
-    const addresses = new FakeAddresses();
-    const { clock, actor } = unbinder(addresses);
-    actor.start();
-    await advance(clock, 100);
-    await addresses.add(IP); // bound again by the next state's holder, say
-    actor.send({ type: 'unbind' });
-    await advance(clock, 100);
-    expect(addresses.bound.has(IP)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback } from 'xstate';
-import type { UnbinderCommand } from '../../../src/machines/vip.events.js';
+import type { VipEvent } from '../../../src/machines/vip.events.js';
 import type { UnbindInput } from '../../../src/machines/vip.machine.js';
 import { VIP_DELAYS, vipMachine } from '../../../src/machines/vip.machine.js';
 import { statusOf } from '../../../src/machines/vip.status.js';
@@ -9,52 +9,64 @@ import { vipEndpoint } from '../../fakes/vip-endpoint.js';
 
 const endpoint = vipEndpoint();
 
-/** The machine with an unbinder that only notes the commands it receives. */
-function standby() {
+/** The machine with an unbinder that only notes how it was started. */
+function vip() {
   const clock = simulatedClock();
-  const commands: { at: number; type: string }[] = [];
+  const unbinders: { at: number; awaitHolder: boolean }[] = [];
   const machine = vipMachine.provide({
     actors: {
-      unbinder: fromCallback<UnbinderCommand, UnbindInput>(({ receive }) => {
-        receive((command) => commands.push({ at: clock.now(), type: command.type }));
+      unbinder: fromCallback<VipEvent, UnbindInput>(({ input }) => {
+        unbinders.push({ at: clock.now(), awaitHolder: input.awaitHolder });
       }),
     },
   });
   const actor = createActor(machine, { input: { endpoint, hostname: 'h1' }, clock });
   actor.start();
-  return { actor, clock, commands };
+  actor.send({ type: 'fault', reason: 'etcd unreachable' });
+  return { actor, clock, unbinders };
 }
 
-describe('VIP statechart: awaitHolderTimeout', () => {
-  it('tells the unbinder to stop waiting for the holder one delay after a demotion after a fault', async () => {
-    const { actor, clock, commands } = standby();
+const demotedAfterFault = { type: 'demoted', holder: 'h2', revision: '6', awaitHolder: true } as const;
+
+describe('VIP statechart: HANDING_BACK and awaitHolderTimeout', () => {
+  it('after a fault, keeps the VIP (no unbinding) for awaitHolderTimeout at most, then STANDBY unbinds', async () => {
+    const { actor, clock, unbinders } = vip();
     const demotedAt = clock.now();
-    actor.send({ type: 'demoted', holder: 'h2', revision: '6', awaitHolder: true });
+    actor.send(demotedAfterFault);
+    expect(actor.getSnapshot().matches({ running: { contending: 'HANDING_BACK' } })).toBe(true);
     expect(statusOf(actor.getSnapshot())).toBe('STANDBY');
+    expect(unbinders).toEqual([{ at: demotedAt, awaitHolder: true }]);
     await advance(clock, VIP_DELAYS.awaitHolderTimeout - 100);
-    expect(commands).toEqual([]);
+    expect(unbinders).toHaveLength(1);
     await advance(clock, 200);
-    expect(commands).toEqual([{ at: demotedAt + VIP_DELAYS.awaitHolderTimeout, type: 'unbind' }]);
-    expect(statusOf(actor.getSnapshot())).toBe('STANDBY');
+    expect(unbinders.at(-1)).toEqual({ at: demotedAt + VIP_DELAYS.awaitHolderTimeout, awaitHolder: false });
+    expect(actor.getSnapshot().matches({ running: { contending: 'STANDBY' } })).toBe(true);
+  });
+
+  it('goes STANDBY as soon as the holder has announced the VIP', () => {
+    const { actor } = vip();
+    actor.send(demotedAfterFault);
+    actor.send({ type: 'handback.done', detail: '02:00:00:00:00:02 announced it' });
+    expect(actor.getSnapshot().matches({ running: { contending: 'STANDBY' } })).toBe(true);
+  });
+
+  it('an ordinary demotion goes STANDBY at once', () => {
+    const { actor, unbinders } = vip();
+    actor.send({ type: 'demoted', holder: 'h2', revision: '6' });
+    expect(actor.getSnapshot().matches({ running: { contending: 'STANDBY' } })).toBe(true);
+    expect(unbinders).toEqual([{ at: expect.any(Number), awaitHolder: false }]);
   });
 
   it('keeps its bound when the demotion is heard again while waiting', async () => {
-    const { actor, clock, commands } = standby();
-    actor.send({ type: 'demoted', holder: 'h2', revision: '6', awaitHolder: true });
+    const { actor, clock, unbinders } = vip();
+    const demotedAt = clock.now();
+    actor.send(demotedAfterFault);
     await advance(clock, VIP_DELAYS.awaitHolderTimeout / 2);
     // A re-read after a watch break reports the same holder, without the fault's flag.
     actor.send({ type: 'demoted', holder: 'h2', revision: '6' });
+    expect(actor.getSnapshot().matches({ running: { contending: 'HANDING_BACK' } })).toBe(true);
     await advance(clock, VIP_DELAYS.awaitHolderTimeout / 2 + 100);
-    expect(commands.map((c) => c.type)).toEqual(['unbind']);
-  });
-
-  it('is not restarted by what the peer monitor says of the holder', async () => {
-    const { actor, clock, commands } = standby();
-    actor.send({ type: 'demoted', holder: 'h2', revision: '6', awaitHolder: true });
-    await advance(clock, VIP_DELAYS.awaitHolderTimeout / 2);
-    actor.send({ type: 'holder.suspected', host: 'h2' });
-    actor.send({ type: 'holder.alive', host: 'h2' });
-    await advance(clock, VIP_DELAYS.awaitHolderTimeout / 2 + 100);
-    expect(commands.map((c) => c.type)).toEqual(['unbind']);
+    expect(unbinders.map((u) => u.awaitHolder)).toEqual([true, false]);
+    expect(unbinders.at(-1)?.at).toBe(demotedAt + VIP_DELAYS.awaitHolderTimeout);
   });
 });

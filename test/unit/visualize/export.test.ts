@@ -30,6 +30,7 @@ const vipEventTypes = Object.keys({
   'net.error': 0,
   'arp.conflict': 0,
   'address.taken': 0,
+  'handback.done': 0,
   'holder.suspected': 0,
   'holder.confirmed': 0,
   'holder.claim_ended': 0,
