@@ -20,7 +20,7 @@ export type VipEvent =
     }
   /**
    * Another host holds the lock. `awaitHolder`: this host may have bound the VIP during an etcd
-   * outage, so neighbours may point here; keep it until the holder announces itself.
+   * outage, so neighbours may point here; keep it until the holder announces itself (HANDING_BACK).
    */
   | { type: 'demoted'; holder: string; revision: string; awaitHolder?: boolean }
   /** etcd could not be reached within the retry budget. */
