@@ -116,11 +116,25 @@ export const VIP_DELAYS = {
   awaitHolderTimeout: 6000,
 };
 
-/** A handover releases the VIP's lock and watches its address for the successor's announcement. */
-const handoverInput = ({ context }: { context: VipContext }): HandoverInput => ({
-  electionKey: electionKeyOf(context.endpoint.ip),
-  ip: context.endpoint.ip,
-});
+/**
+ * Make-before-break: the handover releases the VIP's lock and watches its address for the
+ * successor's announcement; `next` once it has, once it failed, or after `handoverTimeout`.
+ */
+function handingOverTo<const Next extends string>(next: Next) {
+  return {
+    invoke: {
+      id: 'handover',
+      src: 'handover',
+      input: ({ context }: { context: VipContext }): HandoverInput => ({
+        electionKey: electionKeyOf(context.endpoint.ip),
+        ip: context.endpoint.ip,
+      }),
+      onDone: next,
+      onError: { target: next, actions: 'recordActorError' },
+    },
+    after: { handoverTimeout: next },
+  } as const;
+}
 
 /** Elected from BOOTING or STANDBY: wait out an ended claim, look at a never-held address, or take it. */
 const takeTheLock = [
@@ -137,6 +151,9 @@ const demote = [
   { guard: 'demotedAfterFault', target: 'HANDING_BACK', actions: 'recordLock' },
   { target: 'STANDBY', actions: 'recordLock' },
 ] as const;
+
+/** etcd is away and the endpoint's fault policy is `activate`: bind the VIP, whoever holds the lock. */
+const activateOnFault = { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' } as const;
 
 /** The lock is ours but the VIP not bound yet: a demotion ends the wait, a new election is noted. */
 const lockHeldBeforeBinding = {
@@ -383,7 +400,7 @@ export const vipMachine = setup({
               on: {
                 elected: takeTheLock,
                 demoted: demote,
-                fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
+                fault: activateOnFault,
               },
             },
             // Demoted after an etcd fault while neighbours may still point here: the VIP stays
@@ -401,7 +418,7 @@ export const vipMachine = setup({
                 'handback.done': 'STANDBY',
                 elected: takeTheLock,
                 demoted: { actions: 'recordLock' },
-                fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
+                fault: activateOnFault,
               },
             },
             STANDBY: {
@@ -414,7 +431,7 @@ export const vipMachine = setup({
               on: {
                 elected: takeTheLock,
                 demoted: { target: '.following', actions: 'recordLock' },
-                fault: { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' },
+                fault: activateOnFault,
                 'holder.alive': '.following',
                 'holder.suspected': '.HOLDER_SUSPECTED',
                 'holder.confirmed': '.HOLDER_CONFIRMED',
@@ -573,15 +590,8 @@ export const vipMachine = setup({
         },
         /** Maintenance: the graceful stop's make-before-break handover, without stopping. */
         DRAINING: {
-          invoke: {
-            id: 'handover',
-            src: 'handover',
-            input: handoverInput,
-            onDone: 'DRAINED',
-            onError: { target: 'DRAINED', actions: 'recordActorError' },
-          },
           // DRAINED unbinds the VIP.
-          after: { handoverTimeout: 'DRAINED' },
+          ...handingOverTo('DRAINED'),
           on: {
             drain: {},
             undrain: { target: 'contending', actions: 'recordDrained' },
@@ -614,14 +624,7 @@ export const vipMachine = setup({
       states: {
         handingOver: {
           always: { guard: 'holdsOnStop', target: '#vip.STOPPED' },
-          invoke: {
-            id: 'handover',
-            src: 'handover',
-            input: handoverInput,
-            onDone: 'unbinding',
-            onError: { target: 'unbinding', actions: 'recordActorError' },
-          },
-          after: { handoverTimeout: 'unbinding' },
+          ...handingOverTo('unbinding'),
         },
         unbinding: {
           invoke: {

@@ -8,20 +8,26 @@ import { advance, simulatedClock } from '../../fakes/sim-time.js';
 
 const IP = '10.0.0.10/32';
 
-function unbinder(addresses: FakeAddresses, awaitHolder = false) {
+/** The unbinder under a parent that notes what it reports, as the VIP statechart runs it. */
+function unbinder(addresses: FakeAddresses, { awaitHolder = false, spokeLast = true } = {}) {
   const clock = simulatedClock();
   const announcer = new FakeAnnouncer();
   const asked: string[] = [];
+  const reports: VipEvent[] = [];
   const logic = createUnbinderActor({
     address: addresses,
     announcer,
-    spokeLast: () => true,
+    spokeLast: () => spokeLast,
     askHolder: (ip) => asked.push(ip),
     clock,
     logger: silentLogger,
     retryMs: 1000,
   });
-  return { clock, announcer, asked, actor: createActor(logic, { input: { ip: IP, awaitHolder } }) };
+  const parent = setup({ actors: { unbinder: logic } }).createMachine({
+    invoke: { src: 'unbinder', input: { ip: IP, awaitHolder } },
+    on: { '*': { actions: ({ event }) => reports.push(event as VipEvent) } },
+  });
+  return { clock, announcer, asked, reports, actor: createActor(parent, { clock }) };
 }
 
 async function boundAddresses() {
@@ -32,8 +38,7 @@ async function boundAddresses() {
 
 describe('unbinder actor', () => {
   it('removes a bound VIP', async () => {
-    const addresses = new FakeAddresses();
-    await addresses.add(IP);
+    const addresses = await boundAddresses();
     const { clock, actor } = unbinder(addresses);
     actor.start();
     await advance(clock, 100);
@@ -59,31 +64,9 @@ describe('unbinder actor', () => {
   });
 
   describe('handing back after a fault (awaitHolder)', () => {
-    /** The unbinder under a parent that notes what it reports. */
-    function handingBack(addresses: FakeAddresses, spokeLast = true) {
-      const clock = simulatedClock();
-      const announcer = new FakeAnnouncer();
-      const asked: string[] = [];
-      const reports: VipEvent[] = [];
-      const logic = createUnbinderActor({
-        address: addresses,
-        announcer,
-        spokeLast: () => spokeLast,
-        askHolder: (ip) => asked.push(ip),
-        clock,
-        logger: silentLogger,
-        retryMs: 1000,
-      });
-      const parent = setup({ actors: { unbinder: logic } }).createMachine({
-        invoke: { src: 'unbinder', input: { ip: IP, awaitHolder: true } },
-        on: { '*': { actions: ({ event }) => reports.push(event as VipEvent) } },
-      });
-      return { clock, announcer, asked, reports, actor: createActor(parent, { clock }) };
-    }
-
     it('keeps the VIP, whatever the time, and reports once the holder has announced it', async () => {
       const addresses = await boundAddresses();
-      const { clock, announcer, asked, reports, actor } = handingBack(addresses);
+      const { clock, announcer, asked, reports, actor } = unbinder(addresses, { awaitHolder: true });
       actor.start();
       await advance(clock, 60_000);
       expect(addresses.bound.has(IP)).toBe(true);
@@ -102,7 +85,7 @@ describe('unbinder actor', () => {
         [true, false],
       ] as const) {
         const addresses = bound ? await boundAddresses() : new FakeAddresses();
-        const { clock, asked, reports, actor } = handingBack(addresses, spokeLast);
+        const { clock, asked, reports, actor } = unbinder(addresses, { awaitHolder: true, spokeLast });
         actor.start();
         await advance(clock, 100);
         expect(reports.map((r) => r.type)).toEqual(['handback.done']);
