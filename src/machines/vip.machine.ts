@@ -568,9 +568,13 @@ export const vipMachine = setup({
             lockReleased: {},
           },
           exit: 'resetBindFailures',
-          // Gave up binding: contend again after the hold-off, when nothing else keeps it FAILING.
+          // Gave up binding: contend again after the hold-off, when nothing else keeps it FAILING;
+          // either way the hold-off is over (a failed check meanwhile keeps it FAILING until `rise`).
           after: {
-            bindFailureHoldoff: { guard: and(['gaveUpBinding', 'healthy']), target: 'contending.STANDBY' },
+            bindFailureHoldoff: [
+              { guard: and(['gaveUpBinding', 'healthy']), target: 'contending.STANDBY' },
+              { actions: 'resetBindFailures' },
+            ],
           },
           on: {
             health_check_success: [

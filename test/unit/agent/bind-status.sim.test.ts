@@ -59,6 +59,30 @@ describe('an ACTIVATED VIP whose bind fails', () => {
     expect(a.addresses.bound.has(IP)).toBe(false);
   });
 
+  it('after giving up binding, a failed health verdict meanwhile does not keep it FAILING once checks pass', async () => {
+    const sim = simCluster(['h1', 'h2']);
+    const [a, b] = sim.hosts as [(typeof sim.hosts)[0], (typeof sim.hosts)[0]];
+    for (const host of [a, b]) await host.agent.start();
+    const checked = {
+      ...spec,
+      checks: [{ type: 'TCP' as const, host: '127.0.0.1', port: 8080 }],
+      healthcheckInterval: 1,
+    };
+    a.addresses.failNext = 1000;
+    const { id } = await a.agent.create(checked);
+    await sim.advance(500);
+    await b.agent.create({ ...checked });
+    await sim.advance(4000);
+    expect(a.agent.get(id)).toMatchObject({ status: 'FAILING' });
+    // The backend fails during the hold-off, and comes back after it.
+    a.probe.down.add('127.0.0.1:8080');
+    await sim.advance(8000);
+    expect(a.agent.get(id)).toMatchObject({ status: 'FAILING' });
+    a.probe.down.delete('127.0.0.1:8080');
+    await sim.advance(3000);
+    expect(a.agent.get(id)).toMatchObject({ status: 'STANDBY', holder: 'h2' });
+  });
+
   it('shows bound: null in other statuses', async () => {
     const sim = simCluster(['h1', 'h2']);
     const [a, b] = sim.hosts;
