@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EtcdCoordination } from '../../src/etcd/etcd-coordination.js';
-import { type EtcdServer, startEtcd } from '../support/etcd-server.js';
+import { describe, expect, it } from 'vitest';
+import type { EtcdCoordination } from '../../src/etcd/etcd-coordination.js';
+import { etcdForSuite } from '../support/etcd-suite.js';
 
-let etcd: EtcdServer;
 let coordination: EtcdCoordination;
-beforeAll(async () => {
-  etcd = await startEtcd();
-  coordination = new EtcdCoordination({ endpoints: [etcd.url], callTimeoutMs: 5000 });
-});
-afterAll(async () => {
-  await coordination?.close();
-  await etcd?.destroy();
+etcdForSuite((client) => {
+  coordination = client;
 });
 
 describe('puts grouped into transactions, real etcd', () => {

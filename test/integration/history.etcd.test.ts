@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TransitionRecord } from '../../src/agent/agent-service.js';
-import { EtcdCoordination } from '../../src/etcd/etcd-coordination.js';
+import type { EtcdCoordination } from '../../src/etcd/etcd-coordination.js';
 import { EtcdHistory } from '../../src/etcd/etcd-history.js';
 import { keys } from '../../src/model/keys.js';
-import { type EtcdServer, startEtcd } from '../support/etcd-server.js';
+import { etcdForSuite } from '../support/etcd-suite.js';
 
-let etcd: EtcdServer;
 let coordination: EtcdCoordination;
-beforeAll(async () => {
-  etcd = await startEtcd();
-  coordination = new EtcdCoordination({ endpoints: [etcd.url], callTimeoutMs: 5000 });
-});
-afterAll(async () => {
-  await coordination?.close();
-  await etcd?.destroy();
+etcdForSuite((client) => {
+  coordination = client;
 });
 
 const T0 = Date.parse('2026-12-07T08:00:00Z');

@@ -32,7 +32,7 @@ import { type Capture, type CaptureOptions, startCapture } from './capture.js';
 import { onProcessExit } from './cleanup.js';
 import { type LabEtcd, type LabEtcdOptions, startLabEtcd } from './etcd.js';
 import { type Forward, startForward } from './forward.js';
-import { type ProbeLoop, type ProbeLoopOptions, startProbeLoop } from './probe-loop.js';
+import { type ProbeLoop, type ProbeLoopArgs, startProbeLoop } from './probe-loop.js';
 import { isRunning, ProcessGroup } from './processes.js';
 
 export interface LabOptions {
@@ -339,14 +339,8 @@ export class Lab {
     return startLabEtcd(this, options);
   }
 
-  probeLoop(
-    ref: NodeRef,
-    target: string,
-    port: number,
-    everyMs: number,
-    options: ProbeLoopOptions = {},
-  ): Promise<ProbeLoop> {
-    return startProbeLoop(this, ref, target, port, everyMs, options);
+  probeLoop(...args: ProbeLoopArgs): Promise<ProbeLoop> {
+    return startProbeLoop(this, ...args);
   }
 
   startBackend(ref: NodeRef, options: BackendOptions = {}): Promise<Backend> {

@@ -38,13 +38,18 @@ export interface ProbeLoop {
   stop(): Promise<ProbeSample[]>;
 }
 
-export async function startProbeLoop(
-  lab: Lab,
+/** Where a probe loop runs and what it probes: the node, the target address and port, the period. */
+export type ProbeLoopArgs = [
   ref: NodeRef,
   target: string,
   port: number,
   everyMs: number,
-  options: ProbeLoopOptions = {},
+  options?: ProbeLoopOptions,
+];
+
+export async function startProbeLoop(
+  lab: Lab,
+  ...[ref, target, port, everyMs, options = {}]: ProbeLoopArgs
 ): Promise<ProbeLoop> {
   const timeoutMs = options.timeoutMs ?? Math.max(everyMs, 250);
   const child = lab.spawnIn(ref, process.execPath, [

@@ -6,6 +6,8 @@ import { FakeAddresses, FakeAnnouncer } from '../../fakes/fake-network.js';
 import { advance, simulatedClock } from '../../fakes/sim-time.js';
 
 const IP = '10.0.0.10/32';
+/** One announcement round, no periodic refresh, RFC 5227's defence interval. */
+const ONE_ROUND = { arpCount: 1, arpIntervalMs: 1000, arpRefreshMs: 0, conflictHoldoffMs: 10_000 };
 
 function holderOn(defend: boolean, lease = { inForce: true }) {
   const clock = simulatedClock();
@@ -19,10 +21,7 @@ function holderOn(defend: boolean, lease = { inForce: true }) {
     announcer,
     clock,
     logger: silentLogger,
-    arpCount: 1,
-    arpIntervalMs: 1000,
-    arpRefreshMs: 0,
-    conflictHoldoffMs: 10_000,
+    ...ONE_ROUND,
     leaseInForce: () => lease.inForce,
   });
   const actor = createActor(logic, { input: { ip: IP, defend } }).start();
@@ -105,10 +104,7 @@ describe('holder actor: a check in flight when it stops', () => {
       announcer: new FakeAnnouncer('02:00:00:00:00:01', new Set()),
       clock,
       logger: silentLogger,
-      arpCount: 1,
-      arpIntervalMs: 1000,
-      arpRefreshMs: 0,
-      conflictHoldoffMs: 10_000,
+      ...ONE_ROUND,
       leaseInForce: () => true,
     });
     const actor = createActor(logic, { input: { ip: IP, defend: true } }).start();
