@@ -56,7 +56,7 @@ export function page(parts: PageParts) {
         <div class="summary" data-testid="summary"></div>
       </section>
       <section class="cluster" data-testid="cluster-view">
-        <h2 class="section">Cluster<span class="muted">every host's status per VIP, as published in etcd</span></h2>
+        <h2 class="section">Cluster<span class="muted">every host's status for the VIPs of this page, as published in etcd</span></h2>
         <p class="problem" data-testid="cluster-error" hidden></p>
         <div class="cluster-vips" data-testid="cluster-vips"></div>
         <p class="empty" data-testid="cluster-empty" hidden>No host has published a status yet.</p>
