@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -54,8 +55,25 @@ export const openCapLink: FrameLinkOpener = async (iface) => {
     // It still ends with the agent, which closes its stdin (or the kernel does, on a crash).
     detached: true,
   });
+  raisePriority(child.pid);
   return new CapWorkerLink(iface, info.mac, info.index, child).started();
 };
+
+/**
+ * The worker drains libpcap's ring (about 500 frames on interfaces with offloads): on a busy host
+ * it must be scheduled before the ring fills, or claims are lost. Needs root or CAP_SYS_NICE;
+ * without them it runs at the agent's priority.
+ */
+const FRAME_WORKER_NICE = -10;
+
+function raisePriority(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, FRAME_WORKER_NICE);
+  } catch {
+    // EACCES without CAP_SYS_NICE: the default priority still works on a host that is not starved.
+  }
+}
 
 class CapWorkerLink implements FrameLink {
   readonly #child: ChildProcessWithoutNullStreams;
