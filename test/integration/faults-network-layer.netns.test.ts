@@ -30,15 +30,19 @@ describe.skipIf(!isRoot)('faults: failing network layer (root)', { timeout: 120_
   });
 
   const probe = () => lab.probe as NonNullable<FaultLab['probe']>;
-  const address = () => lab.address;
-
-  it('holder interface renamed: FAILING with the reason, the other host takes over, STANDBY once it is back', async () => {
+  /** The scenario's cast: the holder (whose API is compared with its kernel from now on) and the other host. */
+  const faultOnHolder = () => {
     const [holder] = lab.holders() as [string];
     const other = lab.agents.find((a) => a.hostname !== holder)?.hostname as string;
     const agent = lab.agent(holder);
     const since = Date.now();
     onTestFailed(() => lab.dumpLogs(since));
-    const truth = new BoundTruth(lab.lab, agent, lab.vip);
+    return { holder, other, agent, since, truth: new BoundTruth(lab.lab, agent, lab.vip) };
+  };
+  const address = () => lab.address;
+
+  it('holder interface renamed: FAILING with the reason, the other host takes over, STANDBY once it is back', async () => {
+    const { holder, other, agent, since, truth } = faultOnHolder();
     lab.sick.add(holder);
     const end = lab.checker.fault(`rename eth0 on ${holder}`, 4000);
     await renameInterface(lab.lab, holder, 'eth0', 'lan0');
@@ -91,12 +95,7 @@ describe.skipIf(!isRoot)('faults: failing network layer (root)', { timeout: 120_
   });
 
   it('holder interface deleted (capture handle lost): FAILING, the other host takes over; back as STANDBY, and it can hold again', async () => {
-    const [holder] = lab.holders() as [string];
-    const other = lab.agents.find((a) => a.hostname !== holder)?.hostname as string;
-    const agent = lab.agent(holder);
-    const since = Date.now();
-    onTestFailed(() => lab.dumpLogs(since));
-    const truth = new BoundTruth(lab.lab, agent, lab.vip);
+    const { holder, other, agent, since, truth } = faultOnHolder();
     lab.cut.add(holder);
     const end = lab.checker.fault(`delete eth0 on ${holder}`, 4000);
     await deleteInterface(lab.lab, holder);

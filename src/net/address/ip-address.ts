@@ -158,6 +158,14 @@ export class IpRouteAddressPort implements AddressPort {
     const args = ['addr', 'replace', vip.cidr, 'dev', this.iface];
     if (vip.family === 6) args.push('nodad');
     await this.#write(args, `bind ${vip.cidr} on`);
+    // A VIP bound before any read must still be found if the interface is renamed before one;
+    // learnt beside the bind, so the announcement that follows it is not delayed.
+    if (this.#index === undefined) void this.#learnIndex();
+  }
+
+  async #learnIndex(): Promise<void> {
+    const [link] = await this.#readLinks(['-j', 'link', 'show', 'dev', this.iface]).catch(() => []);
+    if (link?.ifindex !== undefined) this.#index ??= link.ifindex;
   }
 
   async remove(cidr: string): Promise<void> {

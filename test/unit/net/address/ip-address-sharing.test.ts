@@ -15,6 +15,8 @@ function fakeIp(readDelayMs = 5) {
       throw new IpCommandError(args, 'Error: ipv4: Address not found.', 2);
   };
   const run: IpRunner = async (args, input) => {
+    // The port learns the interface's index once, beside its first bind (see the rename tests).
+    if (args[1] === 'link') return '[]';
     calls.push({ args: [...args], ...(input === undefined ? {} : { input }) });
     if (args[0] === '-j') {
       // The answer reflects the moment the read started; it arrives later.

@@ -11,6 +11,8 @@ function fakeIp(initial: { local: string; prefixlen: number }[] = []) {
     throw new IpCommandError(args, stderr, code);
   };
   const run: IpRunner = async (args) => {
+    // The port learns the interface's index once, beside its first bind (see the rename tests).
+    if (args[1] === 'link') return '[]';
     calls.push([...args]);
     if (args.includes('eth9')) fail(args, 'Cannot find device "eth9"', 1);
     if (args[0] === '-j') {
@@ -154,6 +156,16 @@ describe('IpRouteAddressPort on a renamed interface', () => {
     expect(ip.calls).toContainEqual(['addr', 'del', '10.0.0.10/32', 'dev', 'lan0']);
     expect(ip.link.addr_info).toEqual([]);
     expect(await port.has('10.0.0.10/32')).toBe(false);
+  });
+
+  it('removes a VIP it bound without ever reading the interface, after a rename', async () => {
+    const ip = renamingIp();
+    const port = new IpRouteAddressPort('eth0', { run: ip.run, readMaxAgeMs: 0 });
+    await port.add('10.0.0.11/32');
+    ip.link.ifname = 'lan0';
+    expect(await port.has('10.0.0.11/32')).toBe(true);
+    await port.remove('10.0.0.11/32');
+    expect(ip.calls).toContainEqual(['addr', 'del', '10.0.0.11/32', 'dev', 'lan0']);
   });
 
   it('binds only on the configured name', async () => {
