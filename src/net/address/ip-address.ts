@@ -58,6 +58,8 @@ export class IpRouteAddressPort implements AddressPort {
   #snapshot: Snapshot | undefined;
   /** The interface's index at the last read: a renamed interface keeps it, a re-created one does not. */
   #index: number | undefined;
+  /** The one read of the index in flight: the binds of one batch all end together. */
+  #learning: Promise<void> | undefined;
   #pending: PendingWrite[] = [];
   #writing = false;
   /**
@@ -160,12 +162,13 @@ export class IpRouteAddressPort implements AddressPort {
     await this.#write(args, `bind ${vip.cidr} on`);
     // A VIP bound before any read must still be found if the interface is renamed before one;
     // learnt beside the bind, so the announcement that follows it is not delayed.
-    if (this.#index === undefined) void this.#learnIndex();
+    if (this.#index === undefined) this.#learning ??= this.#learnIndex();
   }
 
   async #learnIndex(): Promise<void> {
     const [link] = await this.#readLinks(['-j', 'link', 'show', 'dev', this.iface]).catch(() => []);
     if (link?.ifindex !== undefined) this.#index ??= link.ifindex;
+    this.#learning = undefined;
   }
 
   async remove(cidr: string): Promise<void> {
