@@ -131,8 +131,20 @@ export class VipSystem {
   async shutdown(mode: 'hold' | 'release', deadlineMs: number): Promise<void> {
     const { clock } = this.options;
     const finished = new Promise<void>((resolve) => {
-      const sub = this.actor.subscribe({ complete: resolve, error: () => resolve() });
-      if (this.actor.getSnapshot().status !== 'active') {
+      const over = () => {
+        const snapshot = this.actor.getSnapshot();
+        return snapshot.status !== 'active' || snapshot.hasTag('stopped');
+      };
+      const sub = this.actor.subscribe({
+        next: () => {
+          if (!over()) return;
+          sub.unsubscribe();
+          resolve();
+        },
+        complete: resolve,
+        error: () => resolve(),
+      });
+      if (over()) {
         sub.unsubscribe();
         resolve();
       }

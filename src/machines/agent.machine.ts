@@ -15,6 +15,8 @@ export type AgentEvent =
 export interface AgentContext {
   hostname: string;
   vips: Record<string, ActorRefFrom<typeof vipMachine>>;
+  /** VIPs still to reach STOPPED once a shutdown began. */
+  stopping: number;
   drained: boolean;
   spread: boolean;
 }
@@ -31,31 +33,32 @@ export const agentMachine = setup({
   },
   actors: { vip: vipMachine },
   guards: {
-    noVipsLeft: ({ context }) => Object.keys(context.vips).length === 0,
+    noVipsLeft: ({ context }) => context.stopping === 0,
   },
 }).createMachine({
   id: 'agent',
   context: ({ input }) => ({
     hostname: input.hostname,
     vips: {},
+    stopping: 0,
     drained: input.drained === true,
     spread: input.spread === true,
   }),
   initial: 'running',
-  on: {
-    'xstate.done.actor.*': {
-      actions: assign({
-        vips: ({ context, event }) => {
-          if (!('output' in event)) return context.vips;
-          const { [event.output.id]: _done, ...rest } = context.vips;
-          return rest;
-        },
-      }),
-    },
-  },
   states: {
     running: {
       on: {
+        // A deleted VIP leaves the context and the actor tree: xstate keeps a finished child in
+        // the snapshot until it is stopped, and a long-lived agent would keep every VIP it deleted.
+        'xstate.done.actor.*': {
+          actions: enqueueActions(({ context, event, enqueue }) => {
+            if (!('output' in event)) return;
+            const id = event.output.id;
+            const { [id]: _done, ...rest } = context.vips;
+            enqueue.assign({ vips: rest });
+            enqueue.stopChild(id);
+          }),
+        },
         'endpoints.add': {
           actions: assign({
             vips: ({ context, event, spawn }) => {
@@ -96,16 +99,28 @@ export const agentMachine = setup({
         shutdown: {
           target: 'shuttingDown',
           actions: enqueueActions(({ context, event, enqueue }) => {
-            for (const vip of Object.values(context.vips))
-              enqueue.sendTo(vip, { type: 'stop', mode: event.mode });
+            const vips = Object.values(context.vips);
+            enqueue.assign({ stopping: vips.length });
+            for (const vip of vips) enqueue.sendTo(vip, { type: 'stop', mode: event.mode });
           }),
         },
       },
     },
+    // Counted down, not removed one by one: each removal copies xstate's record of children, and
+    // 10 000 of them took minutes. The actor's own stop releases them all at once.
     shuttingDown: {
       always: { guard: 'noVipsLeft', target: 'stopped' },
+      on: {
+        'xstate.done.actor.*': {
+          actions: assign({ stopping: ({ context }) => context.stopping - 1 }),
+        },
+      },
     },
-    stopped: { type: 'final' },
+    /**
+     * Not a final state: reaching one makes xstate stop each child with a copy of the record of
+     * the others (quadratic in the VIP count); `VipSystem.stop()` ends the actor instead.
+     */
+    stopped: { tags: ['stopped'] },
   },
 });
 
