@@ -19,6 +19,8 @@ export interface StandbyFollowingDeps {
 export class StandbyFollowing {
   /** VIP id -> the other host it stands by for. */
   private readonly standbyFor = new Map<string, string>();
+  /** Host -> how many VIPs stand by for it: the watched set changes only when a count passes 0. */
+  private readonly followers = new Map<string, number>();
   /** VIPs whose holder's claim was ended early while they stood by: their takeover is an early one. */
   private readonly afterEndedClaim = new Set<string>();
 
@@ -46,6 +48,24 @@ export class StandbyFollowing {
     if (before === now) return;
     if (now) this.standbyFor.set(id, now);
     else this.standbyFor.delete(id);
-    this.deps.watch(new Set(this.standbyFor.values()));
+    // Rebuilding the set from every VIP on each change was quadratic in a bulk start.
+    const lost = before !== undefined && this.#unfollow(before);
+    const gained = now !== undefined && this.#follow(now);
+    if (lost || gained) this.deps.watch(new Set(this.followers.keys()));
+  }
+
+  /** Whether `host` is newly followed. */
+  #follow(host: string): boolean {
+    const count = this.followers.get(host) ?? 0;
+    this.followers.set(host, count + 1);
+    return count === 0;
+  }
+
+  /** Whether `host` is no longer followed. */
+  #unfollow(host: string): boolean {
+    const count = (this.followers.get(host) ?? 1) - 1;
+    if (count > 0) this.followers.set(host, count);
+    else this.followers.delete(host);
+    return count <= 0;
   }
 }

@@ -8,8 +8,20 @@ export function vipPolicy(config: Pick<LinkConfig, 'vipRanges'>): (cidr: string)
   return (cidr) => vipRangeProblem(cidr, { allowed, interfaceAddresses: hostInterfaceAddresses });
 }
 
+/**
+ * Read once per synchronous run of checks: a bulk create of 10 000 VIPs asked the kernel 10 000
+ * times. Forgotten at the next microtask, so a VIP unbound a moment ago is not seen as still bound.
+ */
+let interfaces: string[] | undefined;
+
 function hostInterfaceAddresses(): string[] {
-  return Object.values(networkInterfaces()).flatMap((addresses) =>
-    (addresses ?? []).flatMap((address) => (address.cidr ? [address.cidr] : [])),
-  );
+  if (!interfaces) {
+    interfaces = Object.values(networkInterfaces()).flatMap((addresses) =>
+      (addresses ?? []).flatMap((address) => (address.cidr ? [address.cidr] : [])),
+    );
+    queueMicrotask(() => {
+      interfaces = undefined;
+    });
+  }
+  return interfaces;
 }

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { StandbyFollowing } from '../../../src/agent/standby-following.js';
+import type { VipSnapshot } from '../../../src/agent/vip-system.js';
+
+/** Only what `follow` reads of a VIP snapshot. */
+function standingBy(holder: string | undefined): VipSnapshot {
+  return { context: { holder }, matches: () => false } as unknown as VipSnapshot;
+}
+
+describe('standby following', () => {
+  it('asks the peer monitor to watch exactly the hosts that hold VIPs this host stands by for', () => {
+    const watched: string[][] = [];
+    const following = new StandbyFollowing({
+      hostname: 'a',
+      send: () => {},
+      watch: (holders) => watched.push([...holders].sort()),
+    });
+    following.follow('v1', standingBy('b'), 'STANDBY');
+    following.follow('v2', standingBy('b'), 'STANDBY'); // b already watched: no new set
+    following.follow('v3', standingBy('c'), 'STANDBY');
+    following.follow('v1', standingBy('c'), 'STANDBY'); // b still followed by v2
+    following.follow('v2', standingBy('a'), 'ACTIVATED'); // b followed by nobody now
+    following.follow('v3', standingBy('c'), 'STANDBY'); // unchanged
+
+    expect(watched).toEqual([['b'], ['b', 'c'], ['c']]);
+  });
+
+  it('tells the VIPs standing by for a host what was learnt of it', () => {
+    const sent: string[] = [];
+    const following = new StandbyFollowing({
+      hostname: 'a',
+      send: (id, event) => sent.push(`${id} ${event.type}`),
+      watch: () => {},
+    });
+    following.follow('v1', standingBy('b'), 'STANDBY');
+    following.follow('v2', standingBy('c'), 'STANDBY');
+    following.tell('b', 'confirmed');
+    expect(sent).toEqual(['v1 holder.confirmed']);
+  });
+});
