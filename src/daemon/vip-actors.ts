@@ -18,6 +18,7 @@ import type { AgentObserver } from '../agent/agent-observer.js';
 import type { AgentSettings } from '../agent/agent-settings.js';
 import { type VIP_DELAYS, vipMachine } from '../machines/vip.machine.js';
 import { electionKeyOf } from '../model/endpoint.js';
+import { periodSpread } from '../model/period-spread.js';
 import type { Clock } from '../ports/clock.js';
 import type { LockPort } from '../ports/coordination.js';
 import type { ProbePort } from '../ports/health.js';
@@ -151,7 +152,9 @@ export function provideVipMachine(deps: VipActorDeps) {
       preemptDelay: s.preemptDelayMs,
       bindCheck: s.bindCheckMs,
       bindRecheck: s.bindRecheckMs,
-      reconcileInterval: s.reconcileMs,
+      // Each VIP its own period: a bulk create's VIPs would otherwise check in one burst each
+      // interval, long enough to stall the event loop (and the peer probes timed by it).
+      reconcileInterval: ({ context }) => periodSpread(context.endpoint.id, s.reconcileMs),
       retryDelay: RETRY_MS,
       // Another host has had one lease TTL to take a VIP this host could not bind.
       bindFailureHoldoff: s.leaseTtlSeconds * 1000,
@@ -159,7 +162,10 @@ export function provideVipMachine(deps: VipActorDeps) {
       // A holder that has not renewed its lease within one TTL has lost the lock.
       awaitHolderTimeout: s.leaseTtlSeconds * 1000,
     } satisfies Partial<
-      Record<'preemptDelay' | 'bindCheck' | 'bindRecheck' | keyof typeof VIP_DELAYS, number>
+      Record<
+        'preemptDelay' | 'bindCheck' | 'bindRecheck' | keyof typeof VIP_DELAYS,
+        number | ((args: { context: { endpoint: { id: string } } }) => number)
+      >
     >,
   });
 }
