@@ -6,7 +6,9 @@
  * graceful stop of the others. What the namespace bench (`npm run bench -- --only scale`) adds on
  * top is the kernel's share: `ip` binds and the frames.
  *
- *   tsx bench/scale-loopback.ts --vips 10000 [--idle-seconds 20] [--no-crash]
+ *   tsx bench/scale-loopback.ts --vips 10000 [--idle-seconds 20] [--no-crash] [--node-flags="--optimize-for-size"]
+ *
+ * `--node-flags` replaces linkd's V8 flags (`src/daemon/node-flags.ts`), to weigh memory against CPU.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -30,10 +32,13 @@ const { values } = parseArgs({
     vips: { type: 'string', default: '1000' },
     'idle-seconds': { type: 'string', default: '20' },
     'no-crash': { type: 'boolean', default: false },
+    'node-flags': { type: 'string' },
   },
 });
 const n = Number(values.vips);
 const idleSeconds = Number(values['idle-seconds']);
+const nodeFlags =
+  values['node-flags'] === undefined ? LINKD_NODE_FLAGS : values['node-flags'].split(' ').filter(Boolean);
 if (!Number.isInteger(n) || n < 1) throw new Error(`--vips: expected a positive integer, got ${values.vips}`);
 if (!(idleSeconds > 0))
   throw new Error(`--idle-seconds: expected a positive number, got ${values['idle-seconds']}`);
@@ -51,7 +56,7 @@ async function summary(agent: Agent): Promise<ByState | undefined> {
 }
 
 function startAgent(entry: string, etcdUrl: string, name: string, port: number): Agent {
-  const child = spawn(process.execPath, [...LINKD_NODE_FLAGS, entry], {
+  const child = spawn(process.execPath, [...nodeFlags, entry], {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       LINK_ETCD: etcdUrl,
@@ -109,7 +114,7 @@ async function main(): Promise<void> {
       }
       await sleep(250);
     }
-    log(`${n} VIPs on 3 agents (load ${loadAverage()})`);
+    log(`${n} VIPs on 3 agents, node flags [${nodeFlags.join(' ')}] (load ${loadAverage()})`);
     log(`bulk create answered after ${answered.join(' / ')} ms`);
     log(converged ? `one holder each after ${converged} ms` : 'not converged within 300 s');
     log(`placement ${agents.map((a, i) => `${a.name} ${held[i]}`).join(', ')}`);
