@@ -154,7 +154,7 @@ export function provideVipMachine(deps: VipActorDeps) {
       bindRecheck: s.bindRecheckMs,
       // Each VIP its own period: a bulk create's VIPs would otherwise check in one burst each
       // interval, long enough to stall the event loop (and the peer probes timed by it).
-      reconcileInterval: ({ context }) => periodSpread(context.endpoint.id, s.reconcileMs),
+      reconcileInterval: ({ context }) => periodSpread(electionKeyOf(context.endpoint.ip), s.reconcileMs),
       retryDelay: RETRY_MS,
       // Another host has had one lease TTL to take a VIP this host could not bind.
       bindFailureHoldoff: s.leaseTtlSeconds * 1000,
@@ -164,7 +164,7 @@ export function provideVipMachine(deps: VipActorDeps) {
     } satisfies Partial<
       Record<
         'preemptDelay' | 'bindCheck' | 'bindRecheck' | keyof typeof VIP_DELAYS,
-        number | ((args: { context: { endpoint: { id: string } } }) => number)
+        number | ((args: { context: { endpoint: { ip: string } } }) => number)
       >
     >,
   });

@@ -1,8 +1,8 @@
 /**
- * A period of about `baseMs` that differs per id (within ±`fraction`), the same on every call:
+ * A period of about `baseMs` that differs per key (within ±`fraction`), the same on every call:
  * VIPs created together, each checking itself every interval, would otherwise all do it in the
- * same instant, every interval, for as long as they run. Deterministic (FNV-1a of the id), so
- * simulated-time tests see the same timers every run.
+ * same instant, every interval, for as long as they run. Deterministic (FNV-1a of the key: the
+ * VIP's address, not its random id), so simulated-time tests see the same timers every run.
  */
 export function periodSpread(id: string, baseMs: number, fraction = 0.25): number {
   let hash = 0x811c9dc5;

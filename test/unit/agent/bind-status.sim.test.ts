@@ -30,7 +30,11 @@ describe('an ACTIVATED VIP whose bind fails', () => {
     // Removed behind the agent's back, and the next binds fail (EPERM, say).
     host.addresses.bound.delete(IP);
     host.addresses.failNext = 2;
-    await sim.advance(2500);
+    // Noticed at the VIP's next check (its reconcile period, 1.5 to 2.5 s); each failed bind is
+    // retried a second later, so bound: false lasts about 2 s.
+    for (let waited = 0; waited < 3000 && host.agent.get(id)?.bound !== false; waited += 100) {
+      await sim.advance(100);
+    }
     expect(host.addresses.bound.has(IP)).toBe(false);
     expect(host.agent.get(id)).toMatchObject({ status: 'ACTIVATED', bound: false });
     await sim.advance(5000);
