@@ -183,6 +183,18 @@ describe.skipIf(!isRoot)('faults: ip refused with EPERM (root)', { timeout: 120_
     onTestFailed(() => lab.dumpLogs(since));
     const truth = new BoundTruth(lab.lab, lab.agent('b'), lab.vip);
     const [endpoint] = (await lab.agent('a').endpoints()).filter((e) => e.ip === lab.vip);
+    // A failover needs another participant: b's participation record is written in the status
+    // batch after its create, which the lab's set-up does not wait for (a 409 otherwise).
+    await eventually(
+      async () => {
+        const res = await lab
+          .agent('a')
+          .api<{ hosts: { hostname: string }[] }>('GET', `/endpoints/${endpoint?.id}/hosts`);
+        return res.body.hosts?.some((h) => h.hostname === 'b') ?? false;
+      },
+      15_000,
+      "b listed among the VIP's hosts",
+    );
     const end = lab.checker.fault('failover to b, which cannot bind', 8000);
     const res = await lab.agent('a').api('POST', `/endpoints/${endpoint?.id}/failover`);
     expect(res.status).toBe(204);
