@@ -22,6 +22,20 @@ const longestLie = (truth: BoundTruth) =>
  * and the capture handle's interface gone), then comes back. 2 hosts, the client probing every
  * 20 ms, the invariant checker sampling, and the holder's API compared with its kernel every 100 ms.
  */
+/** Until `viewer` lists `host` among the VIP's participants (its participation record written). */
+function listedAmongHosts(lab: FaultLab, viewer: string, id: string | undefined, host: string) {
+  return eventually(
+    async () => {
+      const res = await lab
+        .agent(viewer)
+        .api<{ hosts: { hostname: string }[] }>('GET', `/endpoints/${id}/hosts`);
+      return res.body.hosts?.some((h) => h.hostname === host) ?? false;
+    },
+    15_000,
+    `${host} listed among the VIP's hosts`,
+  );
+}
+
 describe.skipIf(!isRoot)('faults: failing network layer (root)', { timeout: 120_000 }, () => {
   let lab: FaultLab;
 
@@ -124,16 +138,7 @@ describe.skipIf(!isRoot)('faults: failing network layer (root)', { timeout: 120_
     const [endpoint] = (await lab.agent(other).endpoints()).filter((e) => e.ip === lab.vip);
     // Its claim was ended while it was cut off: it takes part again once its new lease is granted
     // and its participation record written.
-    const rejoined = await eventually(
-      async () => {
-        const res = await lab
-          .agent(other)
-          .api<{ hosts: { hostname: string }[] }>('GET', `/endpoints/${endpoint?.id}/hosts`);
-        return res.body.hosts?.some((h) => h.hostname === holder) ?? false;
-      },
-      15_000,
-      `${holder} listed among the VIP's hosts again`,
-    ).then(() => Date.now() - backAt);
+    const rejoined = await listedAmongHosts(lab, other, endpoint?.id, holder).then(() => Date.now() - backAt);
     const handBackAt = Date.now();
     const handback = lab.checker.fault(`failover to ${holder}`, 3000);
     const res = await lab.agent(other).api('POST', `/endpoints/${endpoint?.id}/failover`);
@@ -185,16 +190,7 @@ describe.skipIf(!isRoot)('faults: ip refused with EPERM (root)', { timeout: 120_
     const [endpoint] = (await lab.agent('a').endpoints()).filter((e) => e.ip === lab.vip);
     // A failover needs another participant: b's participation record is written in the status
     // batch after its create, which the lab's set-up does not wait for (a 409 otherwise).
-    await eventually(
-      async () => {
-        const res = await lab
-          .agent('a')
-          .api<{ hosts: { hostname: string }[] }>('GET', `/endpoints/${endpoint?.id}/hosts`);
-        return res.body.hosts?.some((h) => h.hostname === 'b') ?? false;
-      },
-      15_000,
-      "b listed among the VIP's hosts",
-    );
+    await listedAmongHosts(lab, 'a', endpoint?.id, 'b');
     const end = lab.checker.fault('failover to b, which cannot bind', 8000);
     const res = await lab.agent('a').api('POST', `/endpoints/${endpoint?.id}/failover`);
     expect(res.status).toBe(204);
