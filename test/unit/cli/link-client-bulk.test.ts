@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,10 @@ beforeAll(async () => {
   agent = new FakeAgent({ hostname: 'h1', maxEndpoints: 0 });
   server = await serveApp(createApp({ agent }), { listen: { host: '127.0.0.1', port: 0 } });
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 beforeEach(() => agent.endpoints.clear());
 
 async function cli(args: string[]) {
