@@ -4,6 +4,7 @@ import type { HolderInput } from '../machines/vip.machine.js';
 import type { Clock } from '../ports/clock.js';
 import { type Logger, lazyChild } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort } from '../ports/network.js';
+import type { BoundVips } from './address-reconciler.js';
 
 export interface HolderDeps {
   address: AddressPort;
@@ -27,6 +28,8 @@ export interface HolderDeps {
    * renewed and the election says the lock is still ours (`reannounce`).
    */
   leaseInForce: () => boolean;
+  /** The host-wide reconcile: checks the VIP is still on the interface while it is bound here. */
+  bound?: Pick<BoundVips, 'track'>;
   /** Subscribes to other hosts' requests to announce the VIP (see `AnnounceRequests`). */
   onAnnounceRequest?: (ip: string, listener: (from: string) => void) => () => void;
   onAnnounced?: (ip: string) => void;
@@ -35,8 +38,9 @@ export interface HolderDeps {
 
 /**
  * Runs while ACTIVATED: binds the VIP (at start and on `bind`), announces it in a burst, re-binds it
- * on `reconcile` if an operator or DHCP removed it, and defends it when another station claims it.
- * When to retry and reconcile is the statechart's (`retryDelay`, `reconcileInterval`). Without the
+ * when the host-wide reconcile finds that an operator or DHCP removed it, and defends it when
+ * another station claims it. When to retry is the statechart's (`retryDelay`), when to reconcile
+ * the agent statechart's (`reconcileInterval`). Without the
  * lock (bound by the fault policy, or yielded by an operator failover) it does not defend: another
  * station's claim makes it
  * go quiet, so neighbours stay with that station, until a `reannounce` says the lock is ours.
@@ -50,6 +54,7 @@ export function createHolderActor(deps: HolderDeps) {
     const timers = new Set<unknown>();
     let stopped = false;
     let bound = false;
+    let untrack: (() => void) | undefined;
     let lastDefence = Number.NEGATIVE_INFINITY;
     let defenceScheduled = false;
     let defending = input.defend;
@@ -98,7 +103,9 @@ export function createHolderActor(deps: HolderDeps) {
     const bind = async () => {
       try {
         await deps.address.add(ip);
+        if (stopped) return;
         bound = true;
+        untrack ??= deps.bound?.track(reconcile);
         send({ type: 'net.bound' });
         burst();
       } catch (error) {
@@ -108,6 +115,7 @@ export function createHolderActor(deps: HolderDeps) {
     };
 
     const reconcile = async () => {
+      if (!bound || stopped) return;
       try {
         const present = await deps.address.has(ip);
         // Stopped while the read was in flight: the next state owns the address now (STANDBY
@@ -121,6 +129,8 @@ export function createHolderActor(deps: HolderDeps) {
           } catch (error) {
             // Not bound any more: the statechart retries the bind, and says so (`bound: false`).
             bound = false;
+            untrack?.();
+            untrack = undefined;
             log.error({ err: error }, 'could not bind the VIP again; retrying');
             send({ type: 'bind.failed', detail: `bind ${ip}: ${errorText(error)}` });
             return;
@@ -173,7 +183,6 @@ export function createHolderActor(deps: HolderDeps) {
 
     receive((command) => {
       if (command.type === 'bind') void bind();
-      if (command.type === 'reconcile' && bound) void reconcile();
       if (command.type === 'yield') defending = false;
       if (command.type === 'reannounce') {
         defending = true;
@@ -185,6 +194,7 @@ export function createHolderActor(deps: HolderDeps) {
     void bind();
     return () => {
       stopped = true;
+      untrack?.();
       for (const handle of timers) deps.clock.clearTimeout(handle);
       offConflicts();
       offRequests?.();

@@ -263,7 +263,8 @@ export const settings = {
     flag: '--reconcile-interval',
     arg: 'SECONDS',
     default: '2',
-    description: 'time between checks that a held VIP is still bound (re-bound if not)',
+    description:
+      'time between checks that the VIPs this host holds are still bound (one read of the interface for all; re-bound if not)',
     schema: duration({ unit: 's', out: 'ms', min: 0, exclusive: true }),
   }),
   handoverTimeoutMs: setting({

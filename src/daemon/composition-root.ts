@@ -1,4 +1,5 @@
 import type { InspectionEvent } from 'xstate';
+import { BoundVips, createAddressReconcilerActor } from '../actors/address-reconciler.js';
 import { AnnounceRequests } from '../actors/announce-requests.js';
 import { HostLease } from '../actors/host-lease.js';
 import { LockWatcher } from '../actors/lock-watcher.js';
@@ -85,6 +86,7 @@ export function composeAgent(deps: AgentDeps): Agent {
     onSnapshot: (id, snapshot, status) => standbys.follow(id, snapshot, status),
     onStopped: (electionKey, id) => vips.forget(electionKey, id),
   });
+  const bound = new BoundVips();
   const vip = provideVipMachine({
     hostname,
     hostLease,
@@ -94,6 +96,7 @@ export function composeAgent(deps: AgentDeps): Agent {
     announceRequests: services.announceRequests,
     claims: services.claims,
     address: deps.address,
+    bound,
     link: deps.link ?? alwaysUp,
     announcer: deps.announcer,
     probe: deps.probe,
@@ -103,7 +106,10 @@ export function composeAgent(deps: AgentDeps): Agent {
     ...(observer ? { observer } : {}),
   });
   const vips = new VipSystem({
-    machine: agentMachine.provide({ actors: { vip } }),
+    machine: agentMachine.provide({
+      actors: { vip, addressReconciler: createAddressReconcilerActor(bound, logger) },
+      delays: { reconcileInterval: settings.reconcileMs },
+    }),
     hostname,
     spread: settings.spread,
     clock,

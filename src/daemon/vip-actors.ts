@@ -1,4 +1,5 @@
 import { createAddressCheckActor } from '../actors/address-check.actor.js';
+import type { BoundVips } from '../actors/address-reconciler.js';
 import type { AnnounceRequests } from '../actors/announce-requests.js';
 import { createClaimActor } from '../actors/claim.actor.js';
 import { createElectionActor } from '../actors/election.actor.js';
@@ -18,7 +19,6 @@ import type { AgentObserver } from '../agent/agent-observer.js';
 import type { AgentSettings } from '../agent/agent-settings.js';
 import { type VIP_DELAYS, vipMachine } from '../machines/vip.machine.js';
 import { electionKeyOf } from '../model/endpoint.js';
-import { periodSpread } from '../model/period-spread.js';
 import type { Clock } from '../ports/clock.js';
 import type { LockPort } from '../ports/coordination.js';
 import type { ProbePort } from '../ports/health.js';
@@ -37,6 +37,8 @@ export interface VipActorDeps {
   /** The agent's watch on `/link/claims/`. */
   claims: LockWatcher;
   address: AddressPort;
+  /** The host-wide reconcile's record of bound VIPs (see the agent statechart). */
+  bound: BoundVips;
   link: LinkStatePort;
   announcer: AnnouncerPort;
   probe: ProbePort;
@@ -100,6 +102,7 @@ export function provideVipMachine(deps: VipActorDeps) {
       }),
       holder: createHolderActor({
         address: deps.address,
+        bound: deps.bound,
         announcer: deps.announcer,
         clock,
         logger,
@@ -152,20 +155,12 @@ export function provideVipMachine(deps: VipActorDeps) {
       preemptDelay: s.preemptDelayMs,
       bindCheck: s.bindCheckMs,
       bindRecheck: s.bindRecheckMs,
-      // Each VIP its own period: a bulk create's VIPs would otherwise check in one burst each
-      // interval, long enough to stall the event loop (and the peer probes timed by it).
-      reconcileInterval: ({ context }) => periodSpread(electionKeyOf(context.endpoint.ip), s.reconcileMs),
       retryDelay: RETRY_MS,
       // Another host has had one lease TTL to take a VIP this host could not bind.
       bindFailureHoldoff: s.leaseTtlSeconds * 1000,
       handoverTimeout: s.handoverTimeoutMs,
       // A holder that has not renewed its lease within one TTL has lost the lock.
       awaitHolderTimeout: s.leaseTtlSeconds * 1000,
-    } satisfies Partial<
-      Record<
-        'preemptDelay' | 'bindCheck' | 'bindRecheck' | keyof typeof VIP_DELAYS,
-        number | ((args: { context: { endpoint: { ip: string } } }) => number)
-      >
-    >,
+    } satisfies Record<'preemptDelay' | 'bindCheck' | 'bindRecheck' | keyof typeof VIP_DELAYS, number>,
   });
 }

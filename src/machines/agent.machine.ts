@@ -1,4 +1,13 @@
-import { type ActorRefFrom, assign, type DoneActorEvent, enqueueActions, setup } from 'xstate';
+import {
+  type ActorRefFrom,
+  assign,
+  type DoneActorEvent,
+  enqueueActions,
+  fromCallback,
+  sendTo,
+  setup,
+} from 'xstate';
+import type { AddressReconcilerCommand } from '../actors/address-reconciler.js';
 import type { Endpoint } from '../model/endpoint.js';
 import { vipMachine } from './vip.machine.js';
 
@@ -21,6 +30,12 @@ export interface AgentContext {
   spread: boolean;
 }
 
+/** The supervisor's timers, as named delays; the composition root provides the configured ones. */
+export const AGENT_DELAYS = {
+  /** Between two checks that every VIP this host has bound is still on the interface (`--reconcile-interval`). */
+  reconcileInterval: 2000,
+};
+
 /**
  * The supervisor: spawns one VIP statechart per configured endpoint and shuts them all down
  * through their own STOPPING state, so a shutdown hands every VIP over the same way a delete does.
@@ -31,7 +46,12 @@ export const agentMachine = setup({
     events: {} as AgentEvent | DoneActorEvent<{ id: string }>,
     input: {} as { hostname: string; drained?: boolean; spread?: boolean },
   },
-  actors: { vip: vipMachine },
+  actors: {
+    vip: vipMachine,
+    /** Checks every bound VIP against one read of the interface. src/actors/address-reconciler.ts */
+    addressReconciler: fromCallback<AddressReconcilerCommand>(() => {}),
+  },
+  delays: AGENT_DELAYS,
   guards: {
     noVipsLeft: ({ context }) => context.stopping === 0,
   },
@@ -47,6 +67,20 @@ export const agentMachine = setup({
   initial: 'running',
   states: {
     running: {
+      invoke: { id: 'addressReconciler', src: 'addressReconciler' },
+      initial: 'reconciling',
+      states: {
+        // An operator or DHCP may remove a bound VIP: one host-wide check re-binds it, not a timer per VIP.
+        reconciling: {
+          after: {
+            reconcileInterval: {
+              target: 'reconciling',
+              reenter: true,
+              actions: sendTo('addressReconciler', { type: 'reconcile' } satisfies AddressReconcilerCommand),
+            },
+          },
+        },
+      },
       on: {
         // A deleted VIP leaves the context and the actor tree: xstate keeps a finished child in
         // the snapshot until it is stopped, and a long-lived agent would keep every VIP it deleted.

@@ -67,11 +67,7 @@ export type ElectionCommand = { type: 'yield' };
 
 /**
  * Events the holder actor receives from its parent: bind (on entering ACTIVATED and after
- * `retryDelay`), check the address is still bound (every `reconcileInterval`), announce again, or
+ * `retryDelay`), announce again, or
  * stop defending the VIP against other claims because an operator failover hands it to another host.
  */
-export type HolderCommand =
-  | { type: 'bind' }
-  | { type: 'reconcile' }
-  | { type: 'reannounce' }
-  | { type: 'yield' };
+export type HolderCommand = { type: 'bind' } | { type: 'reannounce' } | { type: 'yield' };

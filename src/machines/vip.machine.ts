@@ -97,8 +97,6 @@ export interface HandoverInput {
  * linkd's settings, and the composition root (daemon/vip-actors.ts) provides the configured ones.
  */
 export const VIP_DELAYS = {
-  /** Between two checks that the VIP is still bound while ACTIVATED (`--reconcile-interval`). */
-  reconcileInterval: 2000,
   /** Before a failed bind, or a failed release of a failing VIP's lock, is tried again. */
   retryDelay: 1000,
   /**
@@ -183,7 +181,7 @@ export const vipMachine = setup({
     /** Probes every configured check; reports health_check_fail and health_check_success. src/actors/health.actor.ts */
     health: fromCallback<VipEvent, HealthInput>(() => {}),
     /**
-     * Binds the VIP (at start, again on `bind`), announces it, checks it on `reconcile`, and defends
+     * Binds the VIP (at start, again on `bind`), announces it, re-binds it when the host-wide reconcile finds it gone, and defends
      * it against conflicting claims while ACTIVATED; reports net.bound or bind.failed.
      * src/actors/holder.actor.ts
      */
@@ -298,7 +296,6 @@ export const vipMachine = setup({
     reannounce: sendTo('holder', { type: 'reannounce' } satisfies HolderCommand),
     stopDefending: sendTo('holder', { type: 'yield' } satisfies HolderCommand),
     bind: sendTo('holder', { type: 'bind' } satisfies HolderCommand),
-    reconcile: sendTo('holder', { type: 'reconcile' } satisfies HolderCommand),
     recordStopMode: assign(({ event }) => (event.type === 'stop' ? { stopMode: event.mode } : {})),
     forgetLock: assign({ holder: undefined, revision: undefined }),
     recordDrained: assign(({ event }) => ({ drained: event.type === 'drain' })),
@@ -533,9 +530,8 @@ export const vipMachine = setup({
                   },
                 },
                 bindRetry: { after: { retryDelay: { target: 'binding', actions: 'bind' } } },
-                // Checks now and then that nobody (an operator, DHCP) removed the address.
+                // The host-wide reconcile (agent statechart) checks nobody removed the address.
                 bound: {
-                  after: { reconcileInterval: { target: 'bound', reenter: true, actions: 'reconcile' } },
                   // Removed, and binding it again failed: not bound until a retry succeeds.
                   on: {
                     'bind.failed': { target: 'bindRetry', actions: ['recordNetError', 'countBindFailure'] },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
+import { BoundVips } from '../../../src/actors/address-reconciler.js';
 import { createHolderActor } from '../../../src/actors/holder.actor.js';
 import { silentLogger } from '../../../src/ports/logger.js';
 import { FakeAddresses, FakeAnnouncer } from '../../fakes/fake-network.js';
@@ -93,6 +94,7 @@ describe('holder actor: a check in flight when it stops', () => {
   it('does not bind the VIP again after leaving ACTIVATED (the next state unbound it)', async () => {
     const clock = simulatedClock();
     const addresses = new FakeAddresses();
+    const bound = new BoundVips();
     // The interface read answers late, as the shared read of a loaded host does.
     let answer: (bound: boolean) => void = () => {};
     const logic = createHolderActor({
@@ -106,11 +108,12 @@ describe('holder actor: a check in flight when it stops', () => {
       logger: silentLogger,
       ...ONE_ROUND,
       leaseInForce: () => true,
+      bound,
     });
     const actor = createActor(logic, { input: { ip: IP, defend: true } }).start();
     await advance(clock, 100);
     expect(addresses.bound.has(IP)).toBe(true);
-    actor.send({ type: 'reconcile' });
+    void bound.checkAll();
     // Demoted meanwhile: the holder stops and STANDBY unbinds the VIP...
     actor.stop();
     await addresses.remove(IP);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, setup } from 'xstate';
+import { createActor, fromCallback, setup } from 'xstate';
 import { agentMachine } from '../../../src/machines/agent.machine.js';
 import type { Endpoint } from '../../../src/model/endpoint.js';
+import { advance, simulatedClock } from '../../fakes/sim-time.js';
 
 /** A VIP that stops when asked, as the real one does once released. */
 const stubVip = setup({
@@ -30,16 +31,19 @@ function startAgent(count: number) {
   return actor;
 }
 
+const vipChildren = (actor: ReturnType<typeof startAgent>) =>
+  Object.keys(actor.getSnapshot().children).filter((id) => id.startsWith('vip-'));
+
 describe('agent statechart', () => {
   it('drops a deleted VIP from its context and from the actor tree', () => {
     const actor = startAgent(3);
-    expect(Object.keys(actor.getSnapshot().children)).toHaveLength(3);
+    expect(vipChildren(actor)).toHaveLength(3);
 
     actor.send({ type: 'endpoint.remove', id: 'vip-2' });
 
     expect(Object.keys(actor.getSnapshot().context.vips).sort()).toEqual(['vip-1', 'vip-3']);
     // A finished child left in the snapshot is memory a long-lived agent never gets back.
-    expect(Object.keys(actor.getSnapshot().children).sort()).toEqual(['vip-1', 'vip-3']);
+    expect(vipChildren(actor).sort()).toEqual(['vip-1', 'vip-3']);
   });
 
   it('reaches stopped once every VIP has stopped, counting down what is left', () => {
@@ -61,5 +65,29 @@ describe('agent statechart', () => {
     actor.send({ type: 'shutdown', mode: 'hold' });
     expect(actor.getSnapshot().value).toBe('shuttingDown');
     expect(actor.getSnapshot().context.stopping).toBe(2);
+  });
+
+  it('asks for one host-wide address check every reconcileInterval while running, none once shutting down', async () => {
+    const clock = simulatedClock();
+    let rounds = 0;
+    const machine = agentMachine.provide({
+      actors: {
+        vip: stubVip as never,
+        addressReconciler: fromCallback(({ receive }) => receive(() => rounds++)),
+      },
+      delays: { reconcileInterval: 2000 },
+    });
+    const actor = createActor(machine, { input: { hostname: 'h1' }, clock }).start();
+    actor.send({ type: 'endpoints.add', endpoints: [endpoint(1), endpoint(2)] });
+    await advance(clock, 1999);
+    expect(rounds).toBe(0);
+    await advance(clock, 1);
+    expect(rounds).toBe(1);
+    await advance(clock, 6000);
+    // One round per interval, however many VIPs.
+    expect(rounds).toBe(4);
+    actor.send({ type: 'shutdown', mode: 'release' });
+    await advance(clock, 10_000);
+    expect(rounds).toBe(4);
   });
 });

@@ -80,9 +80,19 @@ describe('npm run visualize', () => {
 describe('the exported vip statechart', () => {
   it('shows why a VIP waits: every named delay, in every form', async () => {
     const forms = await Promise.all(FORMATS.map((ext) => readFile(join(committedDir, `vip.${ext}`), 'utf8')));
-    for (const delay of ['oldLeaseDeadline', 'reconcileInterval', 'retryDelay', 'handoverTimeout']) {
+    for (const delay of ['oldLeaseDeadline', 'retryDelay', 'handoverTimeout']) {
       for (const [i, text] of forms.entries()) expect(text, `${delay} in vip.${FORMATS[i]}`).toContain(delay);
     }
+  });
+});
+
+describe('the exported agent statechart', () => {
+  it('shows the host-wide reconcile timer in every form', async () => {
+    const forms = await Promise.all(
+      FORMATS.map((ext) => readFile(join(committedDir, `agent.${ext}`), 'utf8')),
+    );
+    for (const [i, text] of forms.entries())
+      expect(text, `reconcileInterval in agent.${FORMATS[i]}`).toContain('reconcileInterval');
   });
 });
 
