@@ -9,6 +9,7 @@ import {
   recreateInterface,
   renameInterface,
 } from '../lab/interface-faults.js';
+import { ip } from '../lab/lab.js';
 import { isRunning } from '../lab/processes.js';
 
 /** A link poll (500 ms) and a reconcile, generously, for a loaded machine. */
@@ -233,6 +234,35 @@ describe.skipIf(!isRoot)('faults: ip refused with EPERM (root)', { timeout: 120_
     expect(truth.samples.some((s) => s.bound === true)).toBe(false);
     expect(lab.holders()).toEqual(['a']);
     expect(lab.transitions('b').filter((t) => t.time > standby.time)).toEqual([]);
+    expect(lab.checker.violations).toEqual([]);
+  });
+
+  it('a VIP removed behind its holder (an operator, DHCP) is bound again by the next host-wide check; nothing moves', async () => {
+    const [holder] = lab.holders() as [string];
+    const agent = lab.agent(holder);
+    const since = Date.now();
+    onTestFailed(() => lab.dumpLogs(since));
+    const end = lab.checker.fault(`ip addr del ${lab.vip} on ${holder}`, 4000);
+    await ip(['-n', lab.lab.node(holder).ns, 'addr', 'del', lab.vip, 'dev', 'eth0']);
+    const onEth0 = async () =>
+      (await addressesByInterface(lab.lab, holder)).get('eth0')?.includes(lab.address) ?? false;
+    const backMs = await eventually(onEth0, 10_000, `${lab.vip} back on ${holder}`);
+    const logged = await agent.waitForLog(
+      (l) => Number(l.time) >= since && l.msg === 'VIP vanished from the interface; binding it again',
+      5000,
+      'the re-bind',
+    );
+    end(1000);
+    await sleep(1000);
+    const outage = Math.max(0, ...lab.outages(since).map((o) => o.durationMs));
+    console.info(
+      `VIP removed from ${holder}: bound again after ${secs(backMs)} (reconcile interval 2 s), client outage ${outage} ms`,
+    );
+    expect(logged.ip).toBe(lab.vip);
+    // Generous for a loaded machine: one reconcile interval, one interface read, the bind.
+    expect(backMs).toBeLessThan(8000);
+    expect(lab.holders()).toEqual([holder]);
+    expect(lab.transitions(holder).filter((t) => t.time >= since)).toEqual([]);
     expect(lab.checker.violations).toEqual([]);
   });
 });
