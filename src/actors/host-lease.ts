@@ -23,6 +23,12 @@ export interface HostLeaseOptions {
   retryMs?: number;
   lease: LeasePort;
   kv: KvPort;
+  /**
+   * This agent's own event-loop stalls: a keepalive that failed while the loop stalled for most
+   * of its wait is not counted towards `etcd.down`, so a starved agent does not apply the fault
+   * policy (binding VIPs other hosts hold) for an outage that is its own.
+   */
+  stalls?: { stalledSince(since: number): number };
   clock: Clock;
   logger: Logger;
   onEtcdError?: (operation: string) => void;
@@ -153,7 +159,7 @@ export class HostLease {
       }
       this.succeeded();
     } catch (error) {
-      this.failed(error);
+      this.failed(error, sentAt);
       this.schedule(Math.min(keepaliveIntervalMs, this.opts.retryMs ?? 500));
       return;
     }
@@ -205,12 +211,20 @@ export class HostLease {
     }
   }
 
-  private failed(error: unknown): void {
+  private failed(error: unknown, sentAt: number): void {
     this.opts.onEtcdError?.('keepalive');
     const now = this.opts.clock.now();
+    const reason = error instanceof Error ? error.message : String(error);
+    const stalledMs = this.opts.stalls?.stalledSince(sentAt) ?? 0;
+    if (stalledMs > 0 && stalledMs * 2 >= now - sentAt) {
+      this.opts.logger.warn(
+        { reason, waitedMs: Math.round(now - sentAt), stalledMs: Math.round(stalledMs) },
+        "host lease keepalive failed while this agent's event loop stalled: not counted as an etcd fault",
+      );
+      return;
+    }
     if (this.failures === 0) this.firstFailureAt = now;
     this.failures += 1;
-    const reason = error instanceof Error ? error.message : String(error);
     this.opts.logger.warn({ failures: this.failures, reason }, 'host lease keepalive failed');
     const failingFor = now - this.firstFailureAt;
     if (!this.down && this.failures >= this.opts.faultAfter && failingFor >= this.opts.keepaliveIntervalMs) {

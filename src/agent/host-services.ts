@@ -1,6 +1,7 @@
 import type { AnnounceRequests } from '../actors/announce-requests.js';
 import type { HostLease } from '../actors/host-lease.js';
 import type { LockWatcher } from '../actors/lock-watcher.js';
+import type { LoopStalls } from '../actors/loop-stalls.js';
 import type { PeerMonitor } from '../actors/peer-monitor.js';
 
 /**
@@ -17,10 +18,13 @@ export class HostServices {
     readonly announceRequests: AnnounceRequests,
     /** Fast detection of dead peer hosts; absent when turned off. */
     readonly peerMonitor: PeerMonitor | undefined,
+    /** This agent's own event-loop stalls, which the lease weighs its failed keepalives against. */
+    readonly stalls: LoopStalls,
   ) {}
 
   /** The watches first, so the lease's first news finds them running. */
   async start(): Promise<void> {
+    this.stalls.start();
     await this.locks.start();
     await this.announceRequests.start();
     await this.claims.start();
@@ -35,5 +39,6 @@ export class HostServices {
     await this.locks.stop();
     await this.announceRequests.stop();
     await this.claims.stop();
+    this.stalls.stop();
   }
 }

@@ -3,6 +3,7 @@ import { BoundVips, createAddressReconcilerActor } from '../actors/address-recon
 import { AnnounceRequests } from '../actors/announce-requests.js';
 import { HostLease } from '../actors/host-lease.js';
 import { LockWatcher } from '../actors/lock-watcher.js';
+import { LoopStalls } from '../actors/loop-stalls.js';
 import { PeerMonitor, type PeerVerdict } from '../actors/peer-monitor.js';
 import { Agent } from '../agent/agent.js';
 import type { AgentObserver } from '../agent/agent-observer.js';
@@ -178,6 +179,7 @@ function hostServices(
   onVerdict: (host: string, verdict: PeerVerdict) => void,
 ): HostServices {
   const { hostname, coordination, clock, logger, settings, observer } = deps;
+  const stalls = new LoopStalls(clock);
   const hostLease = new HostLease({
     hostname,
     ttlSeconds: settings.leaseTtlSeconds,
@@ -186,6 +188,7 @@ function hostServices(
     expiryMarginMs: settings.expiryMarginMs,
     lease: coordination.lease,
     kv: coordination.kv,
+    stalls,
     clock,
     logger: logger.child({ component: 'host-lease' }),
     ...(observer ? { onEtcdError: (op: string) => observer.etcdError(op) } : {}),
@@ -230,6 +233,7 @@ function hostServices(
     watch(keys.claimPrefix, 'claims-watch'),
     announceRequests,
     peerMonitor,
+    stalls,
   );
 }
 

@@ -50,7 +50,7 @@ async function advance(clock: SimulatedClock, ms: number): Promise<void> {
   }
 }
 
-function start(failing: number[], failFast = false) {
+function start(failing: number[], failFast = false, stalledMs = 0) {
   const clock = new SimulatedClock();
   const lease = flakyLease(clock, new Set(failing), failFast);
   const events: (HostLeaseEvent & { at: number })[] = [];
@@ -62,6 +62,8 @@ function start(failing: number[], failFast = false) {
     expiryMarginMs: 1000,
     lease: lease.port,
     kv,
+    // The agent's own loop stalled for `stalledMs` during each call, as a starved agent's does.
+    stalls: { stalledSince: () => stalledMs },
     clock,
     logger: silentLogger,
   });
@@ -115,5 +117,23 @@ describe('HostLease keepalive retries', () => {
     const down = events.find((e) => e.type === 'etcd.down');
     // The first refusal at 3 s, down once the refusals have lasted one keepalive interval.
     expect(down?.at).toBe(6000);
+  });
+
+  it('keepalives that time out while the agent itself stalls are not an etcd outage (no fault policy for a starved agent)', async () => {
+    const { clock, events, hostLease } = start([1, 2, 3, 4, 5, 6, 7, 8], false, 1000);
+    await hostLease.start();
+    await advance(clock, 20_000);
+    await hostLease.stop({ revoke: false });
+    expect(events.filter((e) => e.type === 'etcd.down')).toEqual([]);
+    // The lease still lapses by its own deadline: the VIPs let go, safe whatever the cause.
+    expect(events.some((e) => e.type === 'lease.expiring')).toBe(true);
+  });
+
+  it('a short stall during a call that waited its whole deadline is still an etcd outage', async () => {
+    const { events, clock, hostLease } = start([1, 2, 3, 4, 5, 6, 7, 8], false, 300);
+    await hostLease.start();
+    await advance(clock, 20_000);
+    await hostLease.stop({ revoke: false });
+    expect(events.some((e) => e.type === 'etcd.down')).toBe(true);
   });
 });
