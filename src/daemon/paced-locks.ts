@@ -1,7 +1,10 @@
 import type { LockPort } from '../ports/coordination.js';
 
-/** Lock calls one agent keeps in flight at most (campaigns and releases together). */
-export const MAX_LOCK_CALLS_IN_FLIGHT = 16;
+/**
+ * Lock calls one agent keeps in flight at most (campaigns and releases together): what the etcd
+ * adapter sends in its few batched transactions at once (4 of 64 calls, see `TxnBatcher`).
+ */
+export const MAX_LOCK_CALLS_IN_FLIGHT = 256;
 
 /**
  * A LockPort whose campaigns and releases wait for one of `max` slots. Thousands of VIPs starting

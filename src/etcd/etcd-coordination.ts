@@ -1,5 +1,13 @@
 import { BrokenCircuitError } from 'cockatiel';
-import { castGrpcError, Etcd3, type IKeyValue, isRecoverableError, type Watcher } from 'etcd3';
+import {
+  castGrpcError,
+  Etcd3,
+  type IKeyValue,
+  type IRequestOp,
+  type IResponseOp,
+  isRecoverableError,
+  type Watcher,
+} from 'etcd3';
 import { EtcdOutOfSpaceError } from '../model/errors.js';
 import { ROOT } from '../model/keys.js';
 import { monotonicNow } from '../ports/clock.js';
@@ -19,6 +27,7 @@ import { type EtcdConnection, toEtcd3Options } from './etcd-options.js';
 import { PutBatcher, type PutRequest } from './put-batcher.js';
 import { retryWithinDeadline } from './retry-within-deadline.js';
 import type { EtcdCallObserver } from './slow-calls.js';
+import { TxnBatcher } from './txn-batcher.js';
 import { followWatchBreaks } from './watch-breaks.js';
 
 /**
@@ -53,6 +62,11 @@ export class EtcdCoordination implements CoordinationPort {
   readonly liveness: LivenessStorePort;
   /** Counts calls by kind, for the idle-load measurements and metrics. */
   readonly calls = new Map<string, number>();
+  readonly #lockCalls = new TxnBatcher({
+    send: (ops) => this.lockBatch(ops),
+    failsEveryCall: (error) =>
+      error instanceof BrokenCircuitError || (error instanceof Error && isRecoverableError(error)),
+  });
   readonly #puts = new PutBatcher({
     single: (put) => this.putOne(put),
     many: (puts) => this.putMany(puts),
@@ -275,7 +289,28 @@ export class EtcdCoordination implements CoordinationPort {
     );
   }
 
-  private async campaign(key: string, holder: string, leaseId: LeaseId): Promise<LockState> {
+  /** Campaigns go out together while others are in flight (see `TxnBatcher`). */
+  private campaign(key: string, holder: string, leaseId: LeaseId): Promise<LockState> {
+    const k = Buffer.from(key);
+    return this.#lockCalls.call({
+      key,
+      op: {
+        request_txn: {
+          compare: [{ key: k, result: 'Equal', target: 'Create', create_revision: 0 }],
+          success: [{ request_put: { key: k, value: Buffer.from(holder), lease: leaseId } }],
+          failure: [{ request_range: { key: k } }],
+        },
+      },
+      decode: (response, revision) => {
+        const txn = response.response_txn;
+        if (txn.succeeded) return { holder, leaseId, revision };
+        return lockHeldBy(key, txn.responses[0]?.response_range?.kvs[0]);
+      },
+      single: () => this.campaignOne(key, holder, leaseId),
+    });
+  }
+
+  private async campaignOne(key: string, holder: string, leaseId: LeaseId): Promise<LockState> {
     const res = await this.count(
       'txn',
       this.#lockConnection
@@ -290,15 +325,35 @@ export class EtcdCoordination implements CoordinationPort {
       const revision = res.header.revision;
       return { holder, leaseId, revision };
     }
-    const kv = res.responses[0]?.response_range?.kvs[0];
-    if (!kv) {
-      // Deleted between the compare and the read: the caller campaigns again on the watch event.
-      throw new Error(`lock ${key} vanished during the campaign`);
-    }
-    return toLockState(kv);
+    return lockHeldBy(key, res.responses[0]?.response_range?.kvs[0]);
   }
 
-  private async release(key: string, leaseId: LeaseId): Promise<boolean> {
+  private release(key: string, leaseId: LeaseId): Promise<boolean> {
+    const k = Buffer.from(key);
+    return this.#lockCalls.call({
+      key,
+      op: {
+        request_txn: {
+          compare: [{ key: k, result: 'Equal', target: 'Lease', lease: leaseId }],
+          success: [{ request_delete_range: { key: k } }],
+          failure: [],
+        },
+      },
+      decode: (response) => response.response_txn.succeeded,
+      single: () => this.releaseOne(key, leaseId),
+    });
+  }
+
+  /** Lock calls that queued up together: each a nested transaction of one batch. */
+  private async lockBatch(ops: IRequestOp[]): Promise<{ responses: IResponseOp[]; revision: string }> {
+    const res = await this.count(
+      'lock_batch',
+      this.#lockConnection.kv.txn({ compare: [], success: ops, failure: [] }, this.opts()),
+    );
+    return { responses: res.responses, revision: res.header.revision };
+  }
+
+  private async releaseOne(key: string, leaseId: LeaseId): Promise<boolean> {
     const res = await this.count(
       'txn',
       this.#lockConnection
@@ -350,6 +405,13 @@ function isOutOfSpace(error: unknown): boolean {
 function isConnectionError(error: unknown): boolean {
   // Deadline exceeded and unavailable are etcd3's "recoverable" errors.
   return error instanceof Error && isRecoverableError(castGrpcError(error));
+}
+
+/** The answer of a campaign that found the key: who holds it. */
+function lockHeldBy(key: string, kv: IKeyValue | undefined): LockState {
+  // Deleted between the compare and the read: the caller campaigns again on the watch event.
+  if (!kv) throw new Error(`lock ${key} vanished during the campaign`);
+  return toLockState(kv);
 }
 
 function toLockState(kv: IKeyValue): LockState {
