@@ -17,7 +17,7 @@ import { LINKD_NODE_FLAGS } from '../src/daemon/node-flags.js';
 import { freePort, startEtcd } from '../test/support/etcd-server.js';
 import { buildLinkd } from './linkd-build.js';
 import { procUsage } from './proc-usage.js';
-import { scaleVips } from './scale.js';
+import { apiLatency, scaleVips } from './scale.js';
 
 interface Agent {
   name: string;
@@ -129,6 +129,7 @@ async function main(): Promise<void> {
     log(`idle CPU per agent ${idle.join(' / ')} % of a core over ${idleSeconds} s`);
     const rss = agents.map((a) => ((procUsage(a.child.pid ?? 0)?.rssBytes ?? 0) / 1024 / 1024).toFixed(0));
     log(`RSS per agent ${rss.join(' / ')} MB`);
+    log(`API of ${agents[0]?.name} (medians, ms): ${JSON.stringify(await apiLatency(agents[0]?.url ?? ''))}`);
 
     if (!values['no-crash']) await crash(agents, held);
     const stopping = performance.now();

@@ -180,7 +180,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     log(`scale ${n}: idle etcd ${etcdIdle.perSecond}/s ${JSON.stringify(etcdIdle.byMethod)}`);
 
     log(`scale ${n}: RSS ${JSON.stringify(agentUsage.map((a) => [a.host, a.rssMb, a.workerRssMb]))}`);
-    const api = await apiLatency(agents[0] as LabAgent);
+    const api = await apiLatency((agents[0] as LabAgent).forward?.url ?? '');
     log(`scale ${n}: API ${JSON.stringify(api)}`);
 
     const failover = await crashBusiest(lab, agents, vips, etcdUrl);
@@ -327,16 +327,17 @@ export function placementOf(holders: Map<string, string[]>): Placement {
   return out;
 }
 
-async function apiLatency(agent: LabAgent): Promise<ScaleApiLatency> {
+/** Medians of the API's reads at scale, against the agent at `baseUrl`. */
+export async function apiLatency(baseUrl: string): Promise<ScaleApiLatency> {
   const time = async (path: string, times: number) => {
     const samples: number[] = [];
     let bytes = 0;
     for (let i = 0; i < times; i++) {
       const started = performance.now();
-      const res = await fetch(`${agent.forward?.url}${path}`);
+      const res = await fetch(`${baseUrl}${path}`);
       const text = await res.text();
       samples.push(performance.now() - started);
-      if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
+      if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
       bytes = text.length;
     }
     return { ms: round(median(samples), 1), bytes };

@@ -24,6 +24,7 @@ import type {
 import type { LivenessStorePort } from '../ports/liveness.js';
 import { etcdLivenessStore } from './etcd-liveness.js';
 import { type EtcdConnection, toEtcd3Options } from './etcd-options.js';
+import { rangePrefix } from './prefix-range.js';
 import { PutBatcher, type PutRequest } from './put-batcher.js';
 import { retryWithinDeadline } from './retry-within-deadline.js';
 import type { EtcdCallObserver } from './slow-calls.js';
@@ -102,12 +103,10 @@ export class EtcdCoordination implements CoordinationPort {
         await this.count('delete', this.client.delete().key(key).options(this.opts()).exec(), key);
       },
       list: async (prefix) => {
-        const all = await this.count(
-          'range',
-          this.client.getAll().prefix(prefix).options(this.opts()).strings(),
-          `${prefix}*`,
+        const kvs = await rangePrefix(prefix, (request) =>
+          this.count('range', this.client.kv.range(request, this.opts()), `${prefix}*`),
         );
-        return new Map(Object.entries(all));
+        return new Map(kvs.map((kv) => [kv.key.toString(), kv.value.toString()]));
       },
       writeBatch: (writes, onApplied) => this.writeBatch(writes, onApplied),
     };

@@ -4,6 +4,7 @@ import { keys } from '../model/keys.js';
 import type { LeaseId } from '../ports/coordination.js';
 import type { HistoryPort, HistoryQuery } from '../ports/history.js';
 import { MAX_TXN_OPS } from './etcd-coordination.js';
+import { prefixEnd } from './prefix-range.js';
 
 export interface EtcdHistoryOptions {
   client: Etcd3;
@@ -174,10 +175,6 @@ function pad(epochMs: number): string {
 }
 
 /** The first key after every key that starts with `prefix`. */
-function prefixEnd(prefix: string): string {
-  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-}
-
 /** A stored record, or undefined for one that is not (skipped, never fatal). */
 function parse(raw: string): TransitionRecord | undefined {
   try {

@@ -1,6 +1,7 @@
 import { type Etcd3, EtcdLeaseInvalidError, type IKeyValue, type Watcher } from 'etcd3';
 import type { LeaseId } from '../ports/coordination.js';
 import type { LivenessRecord, LivenessStorePort, LivenessWatchHandlers } from '../ports/liveness.js';
+import { rangePrefix } from './prefix-range.js';
 import { followWatchBreaks } from './watch-breaks.js';
 
 /** Runs one call on a connection of the adapter's choosing, counted under `kind`. */
@@ -27,8 +28,8 @@ export function etcdLivenessStore(
       await call('delete', (c) => c.delete().key(key).options(opts()).exec());
     },
     list: async (prefix) => {
-      const res = await call('range', (c) => c.getAll().prefix(prefix).options(opts()).exec());
-      return res.kvs.map(toRecord);
+      const kvs = await rangePrefix(prefix, (request) => call('range', (c) => c.kv.range(request, opts())));
+      return kvs.map(toRecord);
     },
     watch: (prefix, handlers) => watchRecords(watchClient, prefix, handlers),
     timeToLive: async (leaseId) => {

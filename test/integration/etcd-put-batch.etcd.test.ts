@@ -76,4 +76,15 @@ describe('puts grouped into transactions, real etcd', () => {
     await expect(coordination.kv.writeBatch(writes)).rejects.toThrow(/128 of 200 applied/);
     expect((await coordination.kv.list('/refused/')).size).toBe(128);
   });
+
+  it('lists a prefix whose records pass the 4 MB gRPC answer limit (15 000 status records of 5 000 VIPs on 3 hosts)', async () => {
+    const value = 'x'.repeat(320);
+    await coordination.kv.writeBatch(
+      Array.from({ length: 15_000 }, (_, i) => ({ type: 'put' as const, key: `/big/k${i}`, value })),
+    );
+    await coordination.kv.put('/bigger', 'outside the prefix');
+    const listed = await coordination.kv.list('/big/');
+    expect(listed.size).toBe(15_000);
+    expect(listed.get('/big/k14999')).toBe(value);
+  });
 });
