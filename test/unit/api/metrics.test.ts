@@ -46,6 +46,21 @@ describe('GET /metrics', () => {
     expect(sample(after, 'link_endpoint_state', labels)).toBeUndefined();
   });
 
+  it('reads every VIP once per scrape, however many gauges show them', async () => {
+    const { agent, call } = setup();
+    for (let i = 1; i <= 3; i++) agent.seed({ ip: `10.0.0.${i}/32` });
+    let lists = 0;
+    const list = agent.list.bind(agent);
+    agent.list = () => {
+      lists++;
+      return list();
+    };
+    await call('GET', '/metrics');
+    expect(lists).toBe(1);
+    await call('GET', '/metrics');
+    expect(lists).toBe(2);
+  });
+
   it('counts transitions and failovers from the agent, and what the agent feeds', async () => {
     const { agent, metrics, call } = setup();
     const view = agent.seed({ ip: '10.0.0.1/32' });
