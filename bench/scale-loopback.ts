@@ -6,12 +6,15 @@
  * graceful stop of the others. What the namespace bench (`npm run bench -- --only scale`) adds on
  * top is the kernel's share: `ip` binds and the frames.
  *
- *   tsx bench/scale-loopback.ts --vips 10000 [--idle-seconds 20] [--no-crash] [--node-flags="--optimize-for-size"]
+ *   tsx bench/scale-loopback.ts --vips 10000 [--idle-seconds 20] [--no-crash] [--node-flags="--optimize-for-size"] [--logs DIR]
  *
- * `--node-flags` replaces linkd's V8 flags (`src/daemon/node-flags.ts`), to weigh memory against CPU.
+ * `--node-flags` replaces linkd's V8 flags (`src/daemon/node-flags.ts`), to weigh memory against CPU;
+ * `--logs DIR` keeps each agent's log (warnings and errors) in DIR/<name>.log.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LINKD_NODE_FLAGS } from '../src/daemon/node-flags.js';
 import { freePort, startEtcd } from '../test/support/etcd-server.js';
@@ -33,9 +36,11 @@ const { values } = parseArgs({
     'idle-seconds': { type: 'string', default: '20' },
     'no-crash': { type: 'boolean', default: false },
     'node-flags': { type: 'string' },
+    logs: { type: 'string' },
   },
 });
 const n = Number(values.vips);
+if (values.logs) mkdirSync(values.logs, { recursive: true });
 const idleSeconds = Number(values['idle-seconds']);
 const nodeFlags =
   values['node-flags'] === undefined ? LINKD_NODE_FLAGS : values['node-flags'].split(' ').filter(Boolean);
@@ -67,7 +72,7 @@ function startAgent(entry: string, etcdUrl: string, name: string, port: number):
       LINK_LOG_LEVEL: 'warn',
       LINK_MAX_ENDPOINTS: String(Math.max(n, 1000)),
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', values.logs ? openSync(join(values.logs, `${name}.log`), 'w') : 'ignore', 'inherit'],
   });
   child.once('exit', (code, signal) => {
     if (signal !== 'SIGKILL' && code !== 0) log(`agent ${name} exited (${signal ?? code})`);
