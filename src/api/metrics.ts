@@ -149,19 +149,24 @@ export function createMetrics(options: MetricsOptions = {}): LinkMetrics {
 
   new Gauge({
     name: 'link_endpoint_state',
-    help: 'Current state of each VIP on this host: 1 for its state, 0 for the others',
+    help: 'Each VIP on this host, labelled with its current state (always 1): one series per VIP, not one per state',
     labelNames: ['endpoint', 'election_key', 'state'] as const,
     registers,
     collect() {
       this.reset();
-      for (const view of views()) {
-        for (const state of VIP_STATUSES) {
-          this.set(
-            { endpoint: view.id, election_key: view.election_key, state },
-            view.status === state ? 1 : 0,
-          );
-        }
-      }
+      for (const view of views())
+        this.set({ endpoint: view.id, election_key: view.election_key, state: view.status }, 1);
+    },
+  });
+  new Gauge({
+    name: 'link_endpoints_by_state',
+    help: 'VIPs on this host in each state (0 for a state none is in)',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      const counts = new Map<string, number>(VIP_STATUSES.map((state) => [state, 0]));
+      for (const view of views()) counts.set(view.status, (counts.get(view.status) ?? 0) + 1);
+      for (const [state, count] of counts) this.set({ state }, count);
     },
   });
   new Gauge({

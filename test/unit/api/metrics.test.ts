@@ -34,7 +34,10 @@ describe('GET /metrics', () => {
     const { text } = await call('GET', '/metrics');
     const labels = { endpoint: view.id, election_key: '10.0.0.1_32' };
     expect(sample(text, 'link_endpoint_state', { ...labels, state: 'ACTIVATED' })).toBe(1);
-    expect(sample(text, 'link_endpoint_state', { ...labels, state: 'STANDBY' })).toBe(0);
+    // One series per VIP, labelled with its state: 10 000 VIPs are 10 000 series, not 90 000.
+    expect(sample(text, 'link_endpoint_state', { ...labels, state: 'STANDBY' })).toBeUndefined();
+    expect(sample(text, 'link_endpoints_by_state', { state: 'ACTIVATED' })).toBe(1);
+    expect(sample(text, 'link_endpoints_by_state', { state: 'STANDBY' })).toBe(0);
     expect(sample(text, 'link_endpoint_healthy', labels)).toBe(0);
     expect(sample(text, 'link_endpoints')).toBe(1);
     expect(sample(text, 'link_host_lease_remaining_seconds')).toBe(4.5);
