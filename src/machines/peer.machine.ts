@@ -158,7 +158,10 @@ export const peerMachine = setup({
       },
       on: {
         'probe.answered': 'ALIVE',
-        'observer.lagged': 'ALIVE',
+        // Our own stall, not the host's silence: its answers may wait behind it. Look again for a
+        // whole window, keeping the suspicion published: withdrawing it on every stall left a
+        // busy observer (thousands of VIPs) unable ever to agree with the other one.
+        'observer.lagged': '.SUSPECTED',
         'suspicion.published': { actions: 'recordPublished' },
         'host.refuted': { guard: 'refutesOurs', target: 'BACKING_OFF' },
       },

@@ -108,20 +108,45 @@ describe('peer statechart', () => {
     expect(actor.getSnapshot().value).toEqual({ suspecting: 'SUSPECTED' });
   });
 
-  it("this host's own stall counts as no evidence: a suspicion or a confirmation starts over", async () => {
+  it("this host's own stall counts as no evidence: the confirm window starts over, a confirmation is dropped", async () => {
     const { actor, log, at, flush } = peer();
     at(100);
     expect(actor.getSnapshot().value).toEqual({ suspecting: 'SUSPECTED' });
+    at(50);
     actor.send({ type: 'observer.lagged', lateMs: 400 });
-    expect(actor.getSnapshot().value).toBe('ALIVE');
-    at(100);
-    at(100);
+    at(50);
+    // The window started again at the stall, and the suspicion stayed published.
+    expect(actor.getSnapshot().value).toEqual({ suspecting: 'SUSPECTED' });
+    expect(log).toEqual(['publish']);
+    at(50);
     expect(actor.getSnapshot().value).toBe('CONFIRMED');
     actor.send({ type: 'observer.lagged', lateMs: 400 });
     expect(actor.getSnapshot().value).toBe('ALIVE');
     at(20);
     await flush();
     expect(log).not.toContain('revoke');
+  });
+
+  it('answers that waited behind our stall arrive inside the new window and end the suspicion', () => {
+    const { actor, log, at, answer } = peer();
+    at(100);
+    actor.send({ type: 'observer.lagged', lateMs: 400 });
+    answer();
+    expect(actor.getSnapshot().value).toBe('ALIVE');
+    expect(log).toEqual(['publish', 'withdraw']);
+  });
+
+  it('3+ hosts: a stall while waiting for the second observer keeps our suspicion for it to agree with', () => {
+    const { actor, log, at } = peer({ otherObservers: 1 });
+    at(100);
+    at(100);
+    expect(actor.getSnapshot().value).toEqual({ suspecting: 'AWAITING_SECOND_OBSERVER' });
+    actor.send({ type: 'observer.lagged', lateMs: 200 });
+    expect(actor.getSnapshot().value).toEqual({ suspecting: 'SUSPECTED' });
+    actor.send({ type: 'observer.suspects', observer: 'h3' });
+    at(100);
+    expect(actor.getSnapshot().value).toBe('CONFIRMED');
+    expect(log).toEqual(['publish', 'withdraw']);
   });
 
   it('3+ hosts: waits for a second observer, confirms when one agrees', () => {
