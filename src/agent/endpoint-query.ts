@@ -49,7 +49,8 @@ export function selectPage<T extends EndpointRow>(rows: readonly T[], query: End
   const total = selected.length;
   if (query.limit === undefined && query.cursor === undefined)
     return { items: selected, total, nextCursor: null };
-  selected = selected.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // The agent's rows come in id order already; a linear check spares the sort.
+  if (!sortedById(selected)) selected = selected.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const cursor = query.cursor;
   const start = cursor === undefined ? 0 : firstAfter(selected, cursor);
   const end = query.limit === undefined ? selected.length : start + query.limit;
@@ -97,6 +98,12 @@ export function ipMatcher(prefix: string): (cidr: string) => boolean {
     };
   }
   return (cidr) => cidr.startsWith(prefix);
+}
+
+function sortedById(rows: readonly EndpointRow[]): boolean {
+  for (let i = 1; i < rows.length; i++)
+    if ((rows[i - 1] as EndpointRow).id > (rows[i] as EndpointRow).id) return false;
+  return true;
 }
 
 /** Index of the first row whose id sorts after `cursor` (rows sorted by id). */

@@ -36,12 +36,26 @@ export class VipViews {
       .filter((view): view is EndpointView => view !== undefined);
   }
 
-  /** Id, IP, state and holder only: cheap enough for listings to filter thousands of VIPs. */
+  /**
+   * Id, IP, state and holder only, in id order (the order of paged listings): cheap enough for
+   * listings to filter thousands of VIPs. The ids are sorted once per set of VIPs, not per request.
+   */
   rows(): EndpointRow[] {
-    return Object.entries(this.vips.vips()).map(([id, ref]) => {
+    const vips = this.vips.vips();
+    let ids = this.#sortedIds.get(vips);
+    if (!ids) {
+      ids = Object.keys(vips).sort();
+      this.#sortedIds.set(vips, ids);
+    }
+    return ids.flatMap((id) => {
+      const ref = vips[id];
+      if (!ref) return [];
       const snapshot = ref.getSnapshot();
       const { endpoint, holder } = snapshot.context;
-      return { id, ip: endpoint.ip, status: statusOf(snapshot), holder: holder ?? null };
+      return [{ id, ip: endpoint.ip, status: statusOf(snapshot), holder: holder ?? null }];
     });
   }
+
+  /** The supervisor's record of VIPs is a new object whenever one comes or goes. */
+  readonly #sortedIds = new WeakMap<object, string[]>();
 }
