@@ -2,7 +2,7 @@ import type { LockPort } from '../ports/coordination.js';
 
 /**
  * Lock calls one agent keeps in flight at most (campaigns and releases together): what the etcd
- * adapter sends in its few batched transactions at once (4 of 64 calls, see `TxnBatcher`).
+ * adapter sends in its few batched transactions at once (4 of 64 calls, see `GroupCommit`).
  */
 export const MAX_LOCK_CALLS_IN_FLIGHT = 256;
 

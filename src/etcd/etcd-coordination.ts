@@ -24,11 +24,10 @@ import type {
 import type { LivenessStorePort } from '../ports/liveness.js';
 import { etcdLivenessStore } from './etcd-liveness.js';
 import { type EtcdConnection, toEtcd3Options } from './etcd-options.js';
+import { GroupCommit } from './group-commit.js';
 import { rangePrefix } from './prefix-range.js';
-import { PutBatcher, type PutRequest } from './put-batcher.js';
 import { retryWithinDeadline } from './retry-within-deadline.js';
 import type { EtcdCallObserver } from './slow-calls.js';
-import { TxnBatcher } from './txn-batcher.js';
 import { followWatchBreaks } from './watch-breaks.js';
 
 /**
@@ -63,14 +62,24 @@ export class EtcdCoordination implements CoordinationPort {
   readonly liveness: LivenessStorePort;
   /** Counts calls by kind, for the idle-load measurements and metrics. */
   readonly calls = new Map<string, number>();
-  readonly #lockCalls = new TxnBatcher({
-    send: (ops) => this.lockBatch(ops),
+  /** Lock campaigns and releases, each a nested transaction of one batch (see `GroupCommit`). */
+  readonly #lockCalls = new GroupCommit<NestedTxnCall, unknown>({
+    single: (call) => call.single(),
+    many: (calls) => this.lockBatch(calls),
+    keyOf: (call) => call.key,
     failsEveryCall: (error) =>
       error instanceof BrokenCircuitError || (error instanceof Error && isRecoverableError(error)),
+    maxCalls: 64,
   });
-  readonly #puts = new PutBatcher({
+  /** Status and link records; a failed batch is retried put by put, as the records are independent. */
+  readonly #puts = new GroupCommit<PutRequest, void>({
     single: (put) => this.putOne(put),
-    many: (puts) => this.putMany(puts),
+    many: async (puts) => {
+      await this.putMany(puts);
+      return puts.map(() => ({ status: 'fulfilled', value: undefined }));
+    },
+    keyOf: (put) => put.key,
+    failsEveryCall: () => false,
   });
 
   constructor(
@@ -98,7 +107,7 @@ export class EtcdCoordination implements CoordinationPort {
         this.count('get', this.client.get(key).options(this.opts()).string(), key).then(
           (v) => v ?? undefined,
         ),
-      put: (key, value, leaseId) => this.#puts.put({ key, value, leaseId }),
+      put: (key, value, leaseId) => this.#puts.call({ key, value, leaseId }),
       delete: async (key) => {
         await this.count('delete', this.client.delete().key(key).options(this.opts()).exec(), key);
       },
@@ -288,7 +297,7 @@ export class EtcdCoordination implements CoordinationPort {
     );
   }
 
-  /** Campaigns go out together while others are in flight (see `TxnBatcher`). */
+  /** Campaigns go out together while others are in flight (see `GroupCommit`). */
   private campaign(key: string, holder: string, leaseId: LeaseId): Promise<LockState> {
     const k = Buffer.from(key);
     return this.#lockCalls.call({
@@ -300,13 +309,13 @@ export class EtcdCoordination implements CoordinationPort {
           failure: [{ request_range: { key: k } }],
         },
       },
-      decode: (response, revision) => {
+      decode: (response, revision): LockState => {
         const txn = response.response_txn;
         if (txn.succeeded) return { holder, leaseId, revision };
         return lockHeldBy(key, txn.responses[0]?.response_range?.kvs[0]);
       },
       single: () => this.campaignOne(key, holder, leaseId),
-    });
+    }) as Promise<LockState>;
   }
 
   private async campaignOne(key: string, holder: string, leaseId: LeaseId): Promise<LockState> {
@@ -340,16 +349,25 @@ export class EtcdCoordination implements CoordinationPort {
       },
       decode: (response) => response.response_txn.succeeded,
       single: () => this.releaseOne(key, leaseId),
-    });
+    }) as Promise<boolean>;
   }
 
-  /** Lock calls that queued up together: each a nested transaction of one batch. */
-  private async lockBatch(ops: IRequestOp[]): Promise<{ responses: IResponseOp[]; revision: string }> {
+  /** Lock calls that queued up together: each a nested transaction of one batch, answered on its own. */
+  private async lockBatch(calls: NestedTxnCall[]): Promise<PromiseSettledResult<unknown>[]> {
     const res = await this.count(
       'lock_batch',
-      this.#lockConnection.kv.txn({ compare: [], success: ops, failure: [] }, this.opts()),
+      this.#lockConnection.kv.txn({ compare: [], success: calls.map((c) => c.op), failure: [] }, this.opts()),
     );
-    return { responses: res.responses, revision: res.header.revision };
+    return calls.map((call, i): PromiseSettledResult<unknown> => {
+      try {
+        const response = res.responses[i];
+        if (!response)
+          throw new Error(`etcd answered ${res.responses.length} of ${calls.length} batched calls`);
+        return { status: 'fulfilled', value: call.decode(response, res.header.revision) };
+      } catch (reason) {
+        return { status: 'rejected', reason };
+      }
+    });
   }
 
   private async releaseOne(key: string, leaseId: LeaseId): Promise<boolean> {
@@ -404,6 +422,23 @@ function isOutOfSpace(error: unknown): boolean {
 function isConnectionError(error: unknown): boolean {
   // Deadline exceeded and unavailable are etcd3's "recoverable" errors.
   return error instanceof Error && isRecoverableError(castGrpcError(error));
+}
+
+/** One put of a status or link record. */
+interface PutRequest {
+  key: string;
+  value: string;
+  leaseId?: LeaseId | undefined;
+}
+
+/** A lock call that can ride in a batch as a nested transaction (its own compare and branches). */
+interface NestedTxnCall {
+  key: string;
+  op: IRequestOp;
+  /** Its answer, from its nested transaction's response and the batch's revision. */
+  decode(response: IResponseOp, revision: string): unknown;
+  /** The same call on its own. */
+  single(): Promise<unknown>;
 }
 
 /** The answer of a campaign that found the key: who holds it. */
