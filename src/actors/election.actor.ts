@@ -59,12 +59,15 @@ export function createElectionActor(deps: ElectionDeps) {
     let holding = false;
 
     const ours = (lock: LockState) => lock.leaseId === deps.hostLease.inForce?.leaseId;
+    // The lock as last seen (a campaign's answer or the watch), undefined once deleted.
+    let lastLock: LockState | undefined;
 
     // The lock revision we last reported as ours: a fresh win of a `release` VIP asks first
     // whether a claim ended early could still be alive.
     let wonRevision: string | undefined;
 
     const report = (lock: LockState, holdOffMs = 0) => {
+      lastLock = lock;
       // Our lock seen while yielding is the release still in flight: the retry after the yield decides.
       if (ours(lock) && deps.clock.now() < yieldUntil) return;
       if (ours(lock)) {
@@ -154,6 +157,7 @@ export function createElectionActor(deps: ElectionDeps) {
     };
 
     const offLock = deps.watcher.on(key, (lock) => {
+      lastLock = lock;
       // Our own fresh win of a `release` VIP is reported by the campaign, after its hold-off.
       const freshWin = lock && ours(lock) && lock.revision !== wonRevision && input.waitsOutEndedClaims;
       if (lock && !freshWin) report(lock);
@@ -169,6 +173,12 @@ export function createElectionActor(deps: ElectionDeps) {
     const offLease = deps.hostLease.subscribe((event) => {
       switch (event.type) {
         case 'lease.granted':
+          // Another host's lock is still its own: the watch reports its delete, and we campaign
+          // then. Campaigning anyway made every standby VIP of a host whose lease lapsed under
+          // load (10 000 of them) ask etcd again, which kept the host too busy to renew it.
+          if (lastLock && lastLock.holder !== deps.hostname) break;
+          void campaign();
+          break;
         case 'etcd.up':
           void campaign();
           break;
