@@ -5,7 +5,7 @@ import type { VipSnapshot } from './vip-system.js';
 export interface StandbyFollowingDeps {
   hostname: string;
   /** Sends a VIP what the peer monitor learnt of the host it stands by for. */
-  send: (id: string, event: { type: `holder.${PeerVerdict}`; host: string }) => void;
+  send: (id: string, event: { type: `holder.${Exclude<PeerVerdict, 'suspected'>}`; host: string }) => void;
   /** The hosts the peer monitor should watch: those holding a VIP this host stands by for. */
   watch: (holders: Set<string>) => void;
   /** A VIP this host took after its holder's claim was ended early (metrics). */
@@ -26,8 +26,19 @@ export class StandbyFollowing {
 
   constructor(private readonly deps: StandbyFollowingDeps) {}
 
-  /** Tells the VIPs standing by for `host` what the peer monitor learnt of it. */
+  /** Hosts whose VIPs were last told `confirmed` or `claim_ended`: an `alive` must reach them. */
+  private readonly toldDead = new Set<string>();
+
+  /**
+   * Tells the VIPs standing by for `host` that it was confirmed dead, its claim ended, or that it
+   * is alive after all. A mere suspicion is not passed on: a busy observer (thousands of VIPs, its
+   * probes answered late) suspects and clears a live host every few hundred ms, and telling every
+   * VIP each time cost thousands of transitions a round, which kept the observer busier still.
+   */
   tell(host: string, verdict: PeerVerdict): void {
+    if (verdict === 'suspected') return;
+    if (verdict === 'alive' && !this.toldDead.delete(host)) return;
+    if (verdict !== 'alive') this.toldDead.add(host);
     for (const [id, holder] of this.standbyFor) {
       if (holder === host) this.deps.send(id, { type: `holder.${verdict}`, host });
     }

@@ -55,7 +55,6 @@ export type VipEvent =
   /** HANDING_BACK is over: the holder announced the VIP, or neighbours cannot be pointing here. */
   | { type: 'handback.done'; detail: string }
   /** What the peer monitor (src/actors/peer-monitor.ts) learns of the holder's host. */
-  | { type: 'holder.suspected'; host: string }
   | { type: 'holder.confirmed'; host: string }
   | { type: 'holder.claim_ended'; host: string }
   | { type: 'holder.alive'; host: string };

@@ -37,4 +37,23 @@ describe('standby following', () => {
     following.tell('b', 'confirmed');
     expect(sent).toEqual(['v1 holder.confirmed']);
   });
+
+  it('does not pass a mere suspicion on, nor the all-clear that ends it; an all-clear after a confirmation it does', () => {
+    const sent: string[] = [];
+    const following = new StandbyFollowing({
+      hostname: 'a',
+      send: (id, event) => sent.push(`${id} ${event.type}`),
+      watch: () => {},
+    });
+    following.follow('v1', standingBy('b'), 'STANDBY');
+    for (let i = 0; i < 3; i++) {
+      following.tell('b', 'suspected');
+      following.tell('b', 'alive');
+    }
+    expect(sent).toEqual([]);
+    following.tell('b', 'suspected');
+    following.tell('b', 'confirmed');
+    following.tell('b', 'alive');
+    expect(sent).toEqual(['v1 holder.confirmed', 'v1 holder.alive']);
+  });
 });

@@ -31,7 +31,6 @@ const vipEventTypes = Object.keys({
   'arp.conflict': 0,
   'address.taken': 0,
   'handback.done': 0,
-  'holder.suspected': 0,
   'holder.confirmed': 0,
   'holder.claim_ended': 0,
   'holder.alive': 0,
