@@ -71,6 +71,10 @@ describe.skipIf(!isRoot)('an address already used on the segment (root)', () => 
       20_000,
       `${VIP} ACTIVATED`,
     );
+    // ACTIVATED starts with the bind (LinK's status): wait for the kernel, not read it at that instant.
+    await eventually(async () => (await boundOn(lab, VIP)).join() === 'a', 10_000, `${VIP} bound on a`).catch(
+      () => undefined,
+    );
     expect(await boundOn(lab, VIP)).toEqual(['a']);
     expect((await agent.endpoints())[0]?.conflict_mac).toBeNull();
     await capture.waitFor(new RegExp(`${agentMac}.*(tell ${VIP}|is-at ${agentMac})`), 10_000);

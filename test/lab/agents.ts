@@ -87,6 +87,10 @@ export class LabAgent {
     child.stderr.on('data', (chunk) => {
       stderr = (stderr + String(chunk)).slice(-4000);
     });
+    // An agent gone without a word (a signal, a native crash) says only how it ended.
+    const exited = new Promise<string>((resolve) =>
+      child.once('exit', (code, signal) => resolve(` (exited: ${signal ?? `code ${code}`})`)),
+    );
     try {
       await this.collector.waitFor(
         (line) => line.includes('"linkd started"'),
@@ -94,7 +98,8 @@ export class LabAgent {
         `linkd on ${this.hostname}`,
       );
     } catch (error) {
-      throw new Error(`linkd on ${this.hostname} did not start: ${stderr}`, { cause: error });
+      const ended = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r(''), 1000))]);
+      throw new Error(`linkd on ${this.hostname} did not start${ended}: ${stderr}`, { cause: error });
     }
     this.forward ??= await this.lab.forward(this.node, '127.0.0.1', port);
   }
