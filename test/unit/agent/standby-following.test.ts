@@ -7,6 +7,17 @@ function standingBy(holder: string | undefined): VipSnapshot {
   return { context: { holder }, matches: () => false } as unknown as VipSnapshot;
 }
 
+/** Standby following on host a, noting what each VIP is told as `<id> <event>`. */
+function telling() {
+  const sent: string[] = [];
+  const following = new StandbyFollowing({
+    hostname: 'a',
+    send: (id, event) => sent.push(`${id} ${event.type}`),
+    watch: () => {},
+  });
+  return { sent, following };
+}
+
 describe('standby following', () => {
   it('asks the peer monitor to watch exactly the hosts that hold VIPs this host stands by for', () => {
     const watched: string[][] = [];
@@ -26,12 +37,7 @@ describe('standby following', () => {
   });
 
   it('tells the VIPs standing by for a host what was learnt of it', () => {
-    const sent: string[] = [];
-    const following = new StandbyFollowing({
-      hostname: 'a',
-      send: (id, event) => sent.push(`${id} ${event.type}`),
-      watch: () => {},
-    });
+    const { sent, following } = telling();
     following.follow('v1', standingBy('b'), 'STANDBY');
     following.follow('v2', standingBy('c'), 'STANDBY');
     following.tell('b', 'confirmed');
@@ -39,12 +45,7 @@ describe('standby following', () => {
   });
 
   it('does not pass a mere suspicion on, nor the all-clear that ends it; an all-clear after a confirmation it does', () => {
-    const sent: string[] = [];
-    const following = new StandbyFollowing({
-      hostname: 'a',
-      send: (id, event) => sent.push(`${id} ${event.type}`),
-      watch: () => {},
-    });
+    const { sent, following } = telling();
     following.follow('v1', standingBy('b'), 'STANDBY');
     for (let i = 0; i < 3; i++) {
       following.tell('b', 'suspected');
