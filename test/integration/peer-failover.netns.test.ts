@@ -149,7 +149,7 @@ describe.skipIf(!isRoot)('fast failover, 3 hosts (root)', { timeout: 120_000 }, 
 describe.skipIf(!isRoot)('fast failover, 2 hosts (root)', { timeout: 120_000 }, () => {
   let lab: FaultLab;
 
-  faultLabForSuite({ prefix: 'lkp2', hosts: 2 }, (started) => {
+  faultLabForSuite({ prefix: 'lkpt', hosts: 2 }, (started) => {
     lab = started;
   });
 

@@ -130,6 +130,9 @@ export class Lab {
   constructor(options: LabOptions) {
     if (options.hosts < 1 || options.hosts > 26) throw new RangeError('a lab has 1 to 26 hosts');
     this.prefix = options.prefix ?? 'lk';
+    // Letters only: a digit would run into the PID, and the sweep of another prefix could then
+    // read `lkp2<pid>` as lab `lkp` of PID `2<pid>` and kill a live lab's agents.
+    if (!/^[a-z]+$/.test(this.prefix)) throw new RangeError(`lab prefix ${this.prefix}: letters a-z only`);
     labCounter += 1;
     this.name = `${this.prefix}${process.pid}x${labCounter}`;
     this.#subnet = options.subnet ?? '10.77.0';
@@ -492,6 +495,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The PID of the process whose lab (`prefix`) named namespace `ns`, or undefined if not such a lab's. */
+export function labOwnerPid(prefix: string, ns: string): number | undefined {
+  if (!ns.startsWith(prefix)) return undefined;
+  const match = /^(\d+)x\d+-/.exec(ns.slice(prefix.length));
+  return match ? Number(match[1]) : undefined;
+}
+
 /**
  * Deletes namespaces left by labs whose process died without cleaning up (SIGKILL, OOM), found by
  * the PID in their name. Labs of live processes are never touched.
@@ -499,10 +509,9 @@ function isAlive(pid: number): boolean {
 export function sweepStaleLabs(prefix: string): void {
   if (swept.has(prefix)) return;
   swept.add(prefix);
-  const pattern = new RegExp(`^${prefix.replace(/[^a-z0-9]/gi, '\\$&')}(\\d+)x\\d+-`);
   for (const ns of listNamespaces()) {
-    const pid = Number(pattern.exec(ns)?.[1]);
-    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    const pid = labOwnerPid(prefix, ns);
+    if (pid === undefined || pid === process.pid || isAlive(pid)) continue;
     killNamespacePids([ns]);
     try {
       execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
