@@ -21,7 +21,7 @@ export interface UnbinderDeps {
 /**
  * Runs in STANDBY, FAILING and DRAINED: removes the VIP if it is bound (also one left by a crash
  * before a restart), retrying until it is gone so no neighbour keeps reaching a host that dropped it.
- * In HANDING_BACK (`awaitHolder`: demoted after an etcd fault) it removes nothing: with neighbours
+ * In HANDING_BACK (`awaitHolder`: demoted while holding, or after an etcd fault) it removes nothing: with neighbours
  * last told that the VIP is here, it asks the holder to announce it and reports `handback.done`
  * once another station has; at once when nobody can be pointing here. How long the statechart
  * waits is its own (`awaitHolderTimeout`).

@@ -150,6 +150,14 @@ const demote = [
   { target: 'STANDBY', actions: 'recordLock' },
 ] as const;
 
+/**
+ * Demoted while holding: neighbours may have been told last that the VIP is here, by this host's
+ * own defence against the new holder's claim, say (a heal after a partition the peers saw first).
+ * It hands the VIP back like a host demoted after a fault; the unbinder ends the wait at once when
+ * nobody can be pointing here (not bound, or another station spoke last).
+ */
+const handBack = { target: 'HANDING_BACK', actions: 'recordLock' } as const;
+
 /** etcd is away and the endpoint's fault policy is `activate`: bind the VIP, whoever holds the lock. */
 const activateOnFault = { guard: 'faultActivates', target: 'ACTIVATED', actions: 'recordFault' } as const;
 
@@ -400,7 +408,7 @@ export const vipMachine = setup({
                 fault: activateOnFault,
               },
             },
-            // Demoted after an etcd fault while neighbours may still point here: the VIP stays
+            // Demoted while holding, or after an etcd fault, while neighbours may still point here: the VIP stays
             // bound until the holder has announced it (the unbinder hears it), this long at most.
             // A demotion heard again does not restart the wait.
             HANDING_BACK: {
@@ -498,7 +506,7 @@ export const vipMachine = setup({
                 onError: { actions: 'recordActorError' },
               },
               on: {
-                demoted: demote,
+                demoted: handBack,
                 elected: [
                   { guard: 'asksReannounce', actions: ['recordLock', 'reannounce'] },
                   { actions: 'recordLock' },

@@ -50,11 +50,26 @@ describe('VIP statechart: HANDING_BACK and awaitHolderTimeout', () => {
     expect(actor.getSnapshot().matches({ running: { contending: 'STANDBY' } })).toBe(true);
   });
 
-  it('an ordinary demotion goes STANDBY at once', () => {
+  it('a holder demoted without a fault hands the VIP back too: its own defence may have been the last word', () => {
+    // A heal after a partition the peers saw first: the old holder defended the VIP against the
+    // new holder's claim before it learnt it lost the lock; unbinding at once left the client
+    // pointing at it until the new holder's next announcement (1 s).
     const { actor, unbinders } = vip();
     actor.send({ type: 'demoted', holder: 'h2', revision: '6' });
+    expect(actor.getSnapshot().matches({ running: { contending: 'HANDING_BACK' } })).toBe(true);
+    expect(unbinders).toEqual([{ at: expect.any(Number), awaitHolder: true }]);
+    actor.send({ type: 'handback.done', detail: 'no neighbour can be pointing here' });
     expect(actor.getSnapshot().matches({ running: { contending: 'STANDBY' } })).toBe(true);
-    expect(unbinders).toEqual([{ at: expect.any(Number), awaitHolder: false }]);
+    expect(unbinders.map((u) => u.awaitHolder)).toEqual([true, false]);
+  });
+
+  it('a standby demoted again stays STANDBY and unbinds nothing more', () => {
+    const { actor, unbinders } = vip();
+    actor.send({ type: 'demoted', holder: 'h2', revision: '6' });
+    actor.send({ type: 'handback.done', detail: 'no neighbour can be pointing here' });
+    actor.send({ type: 'demoted', holder: 'h2', revision: '7' });
+    expect(actor.getSnapshot().matches({ running: { contending: 'STANDBY' } })).toBe(true);
+    expect(unbinders.map((u) => u.awaitHolder)).toEqual([true, false]);
   });
 
   it('keeps its bound when the demotion is heard again while waiting', async () => {
