@@ -15,6 +15,7 @@ export class LockWatcher {
   private cancel: (() => Promise<void>) | undefined;
   private retryTimer: unknown;
   private running = false;
+  private lastBreakAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly locks: LockPort,
@@ -85,7 +86,13 @@ export class LockWatcher {
         onError: (error) => {
           this.logger.warn({ err: error }, 'lock watch broke; re-opening it');
           this.cancel = undefined;
-          this.retry();
+          // At once: etcd cancels a watch resumed from a compacted revision, and a standby blind
+          // for a retry period misses a free lock. A watch that breaks again that soon waits.
+          const now = this.clock.now();
+          const soon = now - this.lastBreakAt < this.retryMs;
+          this.lastBreakAt = now;
+          if (soon) this.retry();
+          else void this.reopen();
         },
       });
     } catch (error) {
@@ -94,12 +101,18 @@ export class LockWatcher {
     }
   }
 
+  /** Opens the watch again and, once it is open, has every listener re-read what it may have missed. */
+  private async reopen(): Promise<void> {
+    await this.open();
+    if (!this.cancel) return; // failed: `open` scheduled a retry
+    this.logger.info({}, 'lock watch re-opened');
+    this.resync();
+  }
+
   private retry(): void {
     if (!this.running) return;
     this.clock.clearTimeout(this.retryTimer);
-    this.retryTimer = this.clock.setTimeout(() => {
-      void this.open().then(() => this.resync());
-    }, this.retryMs);
+    this.retryTimer = this.clock.setTimeout(() => void this.reopen(), this.retryMs);
   }
 
   private resync(): void {

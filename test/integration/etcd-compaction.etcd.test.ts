@@ -32,13 +32,10 @@ describe('the lock watch resumed from a compacted revision, real etcd', () => {
     const relay = await StallingRelay.start({ host: hostname, port: Number(port) });
     const agentSide = new EtcdCoordination({ endpoints: [relay.url], callTimeoutMs: 1000 });
     const writer = new Etcd3({ hosts: etcd.url.replace('http://', '') });
-    const warnings: { at: number; msg: string; err: string }[] = [];
-    const logger: Logger = {
-      ...silentLogger,
-      warn: (fields: Record<string, unknown>, msg: string) =>
-        void warnings.push({ at: Date.now(), msg, err: String(fields.err) }),
-      child: () => logger,
-    };
+    const logs: { at: number; msg: string; err: string }[] = [];
+    const keep = (fields: Record<string, unknown>, msg: string) =>
+      void logs.push({ at: Date.now(), msg, err: String(fields.err) });
+    const logger: Logger = { ...silentLogger, warn: keep, info: keep, child: () => logger };
     const watcher = new LockWatcher(agentSide.lock, keys.lockPrefix, systemClock, logger);
     const key = keys.lock('10.0.0.1_32');
     const seen: { at: number; lock: LockState | undefined }[] = [];
@@ -67,14 +64,24 @@ describe('the lock watch resumed from a compacted revision, real etcd', () => {
       // etcd cancelled the resumed watch (its revision was compacted): the watcher opened a new one
       // and asked for a re-read of the current state.
       const broke = await firstMatch(
-        () => warnings,
+        () => logs,
         (w) => w.msg === 'lock watch broke; re-opening it',
         10_000,
         'the cancelled watch',
       );
+      // The resumed watch may report itself connected just before etcd cancels it (same
+      // millisecond): only a resync after the new watch is open counts.
+      const reopenedAt = (
+        await firstMatch(
+          () => logs,
+          (l) => l.msg === 'lock watch re-opened' && l.at >= broke.at,
+          10_000,
+          'the new watch',
+        )
+      ).at;
       const reopened = await firstMatch(
         () => resyncs,
-        (at) => at >= broke.at,
+        (at) => at >= reopenedAt,
         10_000,
         'a resync after the re-open',
       );
