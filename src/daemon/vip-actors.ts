@@ -7,6 +7,7 @@ import { endedClaimHoldOff } from '../actors/ended-claims.js';
 import { createHealthActor } from '../actors/health.actor.js';
 import { createHolderActor } from '../actors/holder.actor.js';
 import type { HostLease } from '../actors/host-lease.js';
+import { LastWord } from '../actors/last-word.js';
 import { createLinkActor } from '../actors/link.actor.js';
 import type { LockWatcher } from '../actors/lock-watcher.js';
 import {
@@ -56,9 +57,9 @@ const ADDRESS_PROBES = 3;
 export function provideVipMachine(deps: VipActorDeps) {
   const { settings: s, clock, logger, observer } = deps;
   const locks = pacedLocks(deps.locks);
-  // Per VIP: whether this host's own announcement is the last one seen on the wire (any other
-  // station's claim after it says otherwise), i.e. whether neighbours may still point here.
-  const spokeLast = new Map<string, boolean>();
+  // Per VIP: whether neighbours may still point here (see LastWord).
+  const lastWord = new LastWord(clock);
+  deps.announcer.watchOwnClaims?.((ip) => lastWord.ownClaim(ip));
   const release = {
     hostLease: deps.hostLease,
     locks,
@@ -118,18 +119,18 @@ export function provideVipMachine(deps: VipActorDeps) {
             }
           : {}),
         onAnnounced: (ip: string) => {
-          spokeLast.set(ip, true);
+          lastWord.ownClaim(ip);
           observer?.announced?.(ip);
         },
         onConflict: (ip: string, mac: string) => {
-          spokeLast.set(ip, false);
+          lastWord.otherClaim(ip);
           observer?.conflict?.(ip, mac);
         },
       }),
       unbinder: createUnbinderActor({
         address: deps.address,
         announcer: deps.announcer,
-        spokeLast: (ip) => spokeLast.get(ip) === true,
+        spokeLast: (ip) => lastWord.ours(ip),
         ...(deps.announceRequests
           ? { askHolder: (ip: string) => deps.announceRequests?.ask(electionKeyOf(ip)) }
           : {}),

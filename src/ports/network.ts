@@ -33,6 +33,12 @@ export interface AnnouncerPort {
   probe(ip: string): Promise<void>;
   /** Reports frames from another MAC that claim `ip`; returns an unsubscribe. */
   watchConflicts(ip: string, onConflict: (conflict: Conflict) => void): () => void;
+  /**
+   * Reports this host's own frames seen leaving that claim a watched address (its kernel's ARP
+   * requests and answers with the VIP as sender: neighbours update on them too), in the order
+   * the interface carried them; returns an unsubscribe.
+   */
+  watchOwnClaims?(listener: (ip: string) => void): () => void;
 }
 
 export interface LinkState {

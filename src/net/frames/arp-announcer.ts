@@ -32,6 +32,7 @@ export class CapAnnouncer implements AnnouncerPort {
   readonly #shared: SharedFrameLink;
   readonly #logger: Logger;
   readonly #watchers = new Map<string, Set<(conflict: Conflict) => void>>();
+  readonly #ownClaimListeners = new Set<(ip: string) => void>();
   #unsubscribe: (() => void) | undefined;
   #closed = false;
   readonly #counters: AnnouncerCounters = { rounds: 0, framesSent: 0, failures: 0, conflicts: 0 };
@@ -104,6 +105,11 @@ export class CapAnnouncer implements AnnouncerPort {
     };
   }
 
+  watchOwnClaims(listener: (ip: string) => void): () => void {
+    this.#ownClaimListeners.add(listener);
+    return () => this.#ownClaimListeners.delete(listener);
+  }
+
   counters(): AnnouncerCounters {
     return { ...this.#counters };
   }
@@ -131,15 +137,23 @@ export class CapAnnouncer implements AnnouncerPort {
     const claim = parseClaim(frame);
     if (!claim) return;
     const watchers = this.#watchers.get(claim.ip);
-    // Our own frames (libpcap sees outgoing ones) and our kernel's ARP answers carry our MAC.
-    if (!watchers || claim.mac === link.mac || claim.sourceMac === link.mac) return;
+    if (!watchers) return;
+    // Our kernel's frames (libpcap sees outgoing ones, though not those sent on this handle).
+    if (claim.mac === link.mac || claim.sourceMac === link.mac) {
+      this.#dispatch(this.#ownClaimListeners, claim.ip, () => claim.ip);
+      return;
+    }
     this.#counters.conflicts += 1;
-    for (const watcher of [...watchers]) {
+    this.#dispatch(watchers, claim.ip, () => ({ ip: claim.ip, mac: claim.mac }));
+  }
+
+  #dispatch<T>(listeners: Iterable<(value: T) => void>, ip: string, value: () => T): void {
+    for (const listener of [...listeners]) {
       // This runs in the link's frame callback: a throw would surface as an uncaught exception.
       try {
-        watcher({ ip: claim.ip, mac: claim.mac });
+        listener(value());
       } catch (error) {
-        this.#logger.error({ err: error, ip: claim.ip }, 'address conflict handler failed');
+        this.#logger.error({ err: error, ip }, 'address claim handler failed');
       }
     }
   }

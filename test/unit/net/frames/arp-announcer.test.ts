@@ -169,6 +169,24 @@ describe('CapAnnouncer', () => {
     expect(announcer.counters().conflicts).toBe(2);
   });
 
+  it("reports its kernel's own frames claiming a watched address, in the order they were seen", async () => {
+    const { links, registry } = setup();
+    const announcer = new CapAnnouncer({ iface: 'eth0', registry });
+    const seen: string[] = [];
+    announcer.watchConflicts('10.0.0.10/32', () => seen.push('other'));
+    const stop = announcer.watchOwnClaims((ip) => seen.push(`own ${ip}`));
+    await announcer.announce('10.0.0.10/32');
+    const link = links[0]!;
+    link.receive(garpRequest(OTHER, '10.0.0.10'));
+    link.receive(garpRequest(OWN, '10.0.0.10')); // e.g. our kernel resolving a client, VIP as sender
+    link.receive(garpRequest(OWN, '10.0.0.1')); // not a watched address
+    expect(seen).toEqual(['other', 'own 10.0.0.10']);
+    stop();
+    link.receive(garpRequest(OWN, '10.0.0.10'));
+    expect(seen).toHaveLength(2);
+    expect(announcer.counters().conflicts).toBe(1);
+  });
+
   it('matches IPv6 claims whatever the spelling of the watched address', async () => {
     const { links, registry } = setup();
     const announcer = new CapAnnouncer({ iface: 'eth0', registry });
