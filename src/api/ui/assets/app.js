@@ -570,14 +570,15 @@
     if (!from) return;
     const sources = lineage(from);
     const targets = lineage(leaf);
-    const edges = /** @type {NodeListOf<SVGGElement>} */ (
-      svg.querySelectorAll(`g[data-events~=${quoted(last.event)}]`)
-    );
-    for (const edge of edges) {
-      if (sources.includes(edge.dataset.source) && targets.includes(edge.dataset.target)) {
-        edge.setAttribute('data-last', 'true');
-      }
-    }
+    const edges = [
+      .../** @type {NodeListOf<SVGGElement>} */ (
+        svg.querySelectorAll(`g[data-events~=${quoted(last.event)}]`)
+      ),
+    ].filter((edge) => sources.includes(edge.dataset.source || ''));
+    // Records name statuses; the arrow may lead to a state shown under another status (a holder
+    // demoted goes through HANDING_BACK, status STANDBY): then every arrow of that event out of it.
+    const direct = edges.filter((edge) => targets.includes(edge.dataset.target || ''));
+    for (const edge of direct.length > 0 ? direct : edges) edge.setAttribute('data-last', 'true');
   }
 
   /**
