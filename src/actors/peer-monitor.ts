@@ -289,7 +289,28 @@ export class PeerMonitor {
         otherObservers: this.otherObservers(host),
         timing,
       },
+      // Every state change with the event behind it, at debug level: why a suspicion did or did not
+      // end a claim is the question when a failover took the lease path.
+      inspect: (inspection) => {
+        if (inspection.type !== '@xstate.snapshot' || inspection.actorRef !== actor) return;
+        const snapshot = inspection.snapshot as ReturnType<typeof actor.getSnapshot>;
+        const state = stateName(snapshot.value);
+        if (state === lastState) return;
+        this.opts.logger.debug(
+          {
+            peer: host,
+            from: lastState,
+            to: state,
+            event: inspection.event.type,
+            agreeing: snapshot.context.agreeing,
+            published: snapshot.context.suspicionRevision !== undefined,
+          },
+          'peer statechart transition',
+        );
+        lastState = state;
+      },
     });
+    let lastState = 'ALIVE';
     let last: PeerVerdict = 'alive';
     actor.subscribe({
       next: (snapshot) => {
@@ -315,6 +336,14 @@ export class PeerMonitor {
     watched.actor.stop();
     if (!ended) this.opts.onVerdict?.(host, 'alive');
   }
+}
+
+/** `suspecting.SUSPECTED` for `{ suspecting: 'SUSPECTED' }`. */
+function stateName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return Object.entries(value as Record<string, unknown>)
+    .map(([parent, child]) => `${parent}.${stateName(child)}`)
+    .join(',');
 }
 
 function verdictOf(value: unknown): PeerVerdict {
