@@ -347,7 +347,8 @@ function stateName(value: unknown): string {
 }
 
 function verdictOf(value: unknown): PeerVerdict {
-  if (value === 'CONFIRMED') return 'confirmed';
+  // Rechecking after our own stall is still a confirmation: the VIPs are not told otherwise.
+  if (value === 'CONFIRMED' || value === 'RECHECKING') return 'confirmed';
   if (value === 'CLAIM_ENDED') return 'claim_ended';
   if (value && typeof value === 'object' && 'suspecting' in value) return 'suspected';
   return 'alive';

@@ -194,7 +194,18 @@ export const peerMachine = setup({
       },
       on: {
         'probe.answered': 'ALIVE',
-        'observer.lagged': 'ALIVE',
+        'observer.lagged': 'RECHECKING',
+        'host.refuted': { guard: 'refutesOurs', target: 'BACKING_OFF' },
+      },
+    },
+    // Our own stall while ending the claim: answers may wait behind it, so look again for one
+    // suspect-after period before ending it. Dropping the confirmation instead (back to ALIVE and
+    // a whole new suspicion) left the busy survivors of a crash at scale never ending the claim.
+    RECHECKING: {
+      after: { suspectAfter: 'CONFIRMED' },
+      on: {
+        'probe.answered': 'ALIVE',
+        'observer.lagged': { target: 'RECHECKING', reenter: true },
         'host.refuted': { guard: 'refutesOurs', target: 'BACKING_OFF' },
       },
     },

@@ -108,7 +108,7 @@ describe('peer statechart', () => {
     expect(actor.getSnapshot().value).toEqual({ suspecting: 'SUSPECTED' });
   });
 
-  it("this host's own stall counts as no evidence: the confirm window starts over, a confirmation is dropped", async () => {
+  it("this host's own stall counts as no evidence: the confirm window starts over, a confirmation looks again", async () => {
     const { actor, log, at, flush } = peer();
     at(100);
     expect(actor.getSnapshot().value).toEqual({ suspecting: 'SUSPECTED' });
@@ -121,10 +121,39 @@ describe('peer statechart', () => {
     at(50);
     expect(actor.getSnapshot().value).toBe('CONFIRMED');
     actor.send({ type: 'observer.lagged', lateMs: 400 });
-    expect(actor.getSnapshot().value).toBe('ALIVE');
+    expect(actor.getSnapshot().value).toBe('RECHECKING');
     at(20);
     await flush();
-    expect(log).not.toContain('revoke');
+    expect(log).toEqual(['publish', 'withdraw', 'aborted']);
+  });
+
+  it('a confirmation interrupted by our stalls ends the claim once a whole period passes in silence', async () => {
+    // A survivor busy taking over thousands of VIPs stalls every few hundred ms: each stall used
+    // to drop the confirmation and start a new suspicion, so the claim was never ended.
+    const { actor, log, at, flush } = peer();
+    at(100);
+    at(100);
+    expect(actor.getSnapshot().value).toBe('CONFIRMED');
+    for (let i = 0; i < 3; i++) {
+      actor.send({ type: 'observer.lagged', lateMs: 300 });
+      at(60);
+      expect(actor.getSnapshot().value).toBe('RECHECKING');
+    }
+    at(40);
+    expect(actor.getSnapshot().value).toBe('CONFIRMED');
+    at(20);
+    await flush();
+    expect(log.at(-1)).toBe('revoke');
+    expect(log.filter((l) => l === 'publish')).toHaveLength(1);
+  });
+
+  it('an answer while rechecking proves the host alive', () => {
+    const { actor, at, answer } = peer();
+    at(100);
+    at(100);
+    actor.send({ type: 'observer.lagged', lateMs: 300 });
+    answer();
+    expect(actor.getSnapshot().value).toBe('ALIVE');
   });
 
   it('answers that waited behind our stall arrive inside the new window and end the suspicion', () => {
