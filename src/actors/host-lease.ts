@@ -159,8 +159,10 @@ export class HostLease {
       }
       this.succeeded();
     } catch (error) {
-      this.failed(error, sentAt);
-      this.schedule(Math.min(keepaliveIntervalMs, this.opts.retryMs ?? 500));
+      // A call our own stall made miss its deadline (grpc's timer runs before the answer is read)
+      // goes out again at once: the loop runs now, and the lease has no time to spare.
+      const ownStall = this.failed(error, sentAt);
+      this.schedule(ownStall ? 0 : Math.min(keepaliveIntervalMs, this.opts.retryMs ?? 500));
       return;
     }
     this.schedule(keepaliveIntervalMs);
@@ -211,7 +213,8 @@ export class HostLease {
     }
   }
 
-  private failed(error: unknown, sentAt: number): void {
+  /** Counts a failed call towards an etcd outage; returns true when our own stall explains it instead. */
+  private failed(error: unknown, sentAt: number): boolean {
     this.opts.onEtcdError?.('keepalive');
     const now = this.opts.clock.now();
     const reason = error instanceof Error ? error.message : String(error);
@@ -221,7 +224,7 @@ export class HostLease {
         { reason, waitedMs: Math.round(now - sentAt), stalledMs: Math.round(stalledMs) },
         "host lease keepalive failed while this agent's event loop stalled: not counted as an etcd fault",
       );
-      return;
+      return true;
     }
     if (this.failures === 0) this.firstFailureAt = now;
     this.failures += 1;
@@ -231,6 +234,7 @@ export class HostLease {
       this.down = true;
       this.emit({ type: 'etcd.down', reason });
     }
+    return false;
   }
 }
 

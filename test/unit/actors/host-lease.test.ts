@@ -129,6 +129,18 @@ describe('HostLease keepalive retries', () => {
     expect(events.some((e) => e.type === 'lease.expiring')).toBe(true);
   });
 
+  it('a keepalive that missed its deadline behind our own stall goes out again at once', async () => {
+    // A starved agent (10 000 VIPs in the lab) stalled 1.5 s at a time: each keepalive spanning a
+    // stall missed its deadline, and the retry waited 500 ms more, until the lease ran out in etcd.
+    const { clock, lease, hostLease } = start([1], false, 1000);
+    await hostLease.start();
+    await advance(clock, 6000);
+    await hostLease.stop({ revoke: false });
+    // Sent at 3 s, failed at 4.5 s (the deadline), sent again in the next 50 ms step (not at 5 s).
+    expect(lease.sent[1]).toBe(4550);
+    expect(lease.grants).toEqual([0]);
+  });
+
   it('a short stall during a call that waited its whole deadline is still an etcd outage', async () => {
     const { events, clock, hostLease } = start([1, 2, 3, 4, 5, 6, 7, 8], false, 300);
     await hostLease.start();
