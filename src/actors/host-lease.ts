@@ -160,9 +160,11 @@ export class HostLease {
       this.succeeded();
     } catch (error) {
       // A call our own stall made miss its deadline (grpc's timer runs before the answer is read)
-      // goes out again at once: the loop runs now, and the lease has no time to spare.
+      // goes out again at once: the loop runs now, and the lease has no time to spare. Calls stay
+      // a retry period apart all the same.
+      const retryMs = Math.min(keepaliveIntervalMs, this.opts.retryMs ?? 500);
       const ownStall = this.failed(error, sentAt);
-      this.schedule(ownStall ? 0 : Math.min(keepaliveIntervalMs, this.opts.retryMs ?? 500));
+      this.schedule(ownStall ? Math.max(0, retryMs - (clock.now() - sentAt)) : retryMs);
       return;
     }
     this.schedule(keepaliveIntervalMs);
