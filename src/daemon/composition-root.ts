@@ -2,6 +2,7 @@ import type { InspectionEvent } from 'xstate';
 import { BoundVips, createAddressReconcilerActor } from '../actors/address-reconciler.js';
 import { AnnounceRequests } from '../actors/announce-requests.js';
 import { HostLease } from '../actors/host-lease.js';
+import { createLinkActor } from '../actors/link.actor.js';
 import { LockWatcher } from '../actors/lock-watcher.js';
 import { LoopStalls } from '../actors/loop-stalls.js';
 import { PeerMonitor, type PeerVerdict } from '../actors/peer-monitor.js';
@@ -98,7 +99,6 @@ export function composeAgent(deps: AgentDeps): Agent {
     claims: services.claims,
     address: deps.address,
     bound,
-    link: deps.link ?? alwaysUp,
     announcer: deps.announcer,
     probe: deps.probe,
     clock,
@@ -108,7 +108,11 @@ export function composeAgent(deps: AgentDeps): Agent {
   });
   const vips = new VipSystem({
     machine: agentMachine.provide({
-      actors: { vip, addressReconciler: createAddressReconcilerActor(bound, logger) },
+      actors: {
+        vip,
+        addressReconciler: createAddressReconcilerActor(bound, logger),
+        linkState: createLinkActor(deps.link ?? alwaysUp),
+      },
       delays: { reconcileInterval: settings.reconcileMs },
     }),
     hostname,

@@ -8,7 +8,6 @@ import { createHealthActor } from '../actors/health.actor.js';
 import { createHolderActor } from '../actors/holder.actor.js';
 import type { HostLease } from '../actors/host-lease.js';
 import { LastWord } from '../actors/last-word.js';
-import { createLinkActor } from '../actors/link.actor.js';
 import type { LockWatcher } from '../actors/lock-watcher.js';
 import {
   createHandoverActor,
@@ -40,7 +39,6 @@ export interface VipActorDeps {
   address: AddressPort;
   /** The host-wide reconcile's record of bound VIPs (see the agent statechart). */
   bound: BoundVips;
-  link: LinkStatePort;
   announcer: AnnouncerPort;
   probe: ProbePort;
   clock: Clock;
@@ -141,7 +139,6 @@ export function provideVipMachine(deps: VipActorDeps) {
       releaseLock: createReleaseLockActor(release),
       handover: createHandoverActor(release),
       unbindOnStop: createUnbindOnStopActor(release),
-      linkState: createLinkActor(deps.link),
       preferredClaim: createClaimActor({
         hostname: deps.hostname,
         hostLease: deps.hostLease,

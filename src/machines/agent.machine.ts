@@ -19,7 +19,10 @@ export type AgentEvent =
   | { type: 'shutdown'; mode: 'release' | 'hold' }
   /** Maintenance: every VIP hands over and stays out of elections; new ones start drained. */
   | { type: 'host.drain' }
-  | { type: 'host.undrain' };
+  | { type: 'host.undrain' }
+  /** The VIP interface's link, followed once for the host and passed to every VIP. */
+  | { type: 'link.down'; detail: string }
+  | { type: 'link.up' };
 
 export interface AgentContext {
   hostname: string;
@@ -28,6 +31,8 @@ export interface AgentContext {
   stopping: number;
   drained: boolean;
   spread: boolean;
+  /** The link's last bad verdict while it lasts: VIPs spawned meanwhile are told at once. */
+  linkDown: string | undefined;
 }
 
 /** The supervisor's timers, as named delays; the composition root provides the configured ones. */
@@ -50,6 +55,8 @@ export const agentMachine = setup({
     vip: vipMachine,
     /** Checks every bound VIP against one read of the interface. src/actors/address-reconciler.ts */
     addressReconciler: fromCallback<AddressReconcilerCommand>(() => {}),
+    /** Follows the VIP interface's link; reports link.down and link.up. src/actors/link.actor.ts */
+    linkState: fromCallback<AgentEvent>(() => {}),
   },
   delays: AGENT_DELAYS,
   guards: {
@@ -63,11 +70,15 @@ export const agentMachine = setup({
     stopping: 0,
     drained: input.drained === true,
     spread: input.spread === true,
+    linkDown: undefined,
   }),
   initial: 'running',
   states: {
     running: {
-      invoke: { id: 'addressReconciler', src: 'addressReconciler' },
+      invoke: [
+        { id: 'addressReconciler', src: 'addressReconciler' },
+        { id: 'linkState', src: 'linkState' },
+      ],
       initial: 'reconciling',
       states: {
         // An operator or DHCP may remove a bound VIP: one host-wide check re-binds it, not a timer per VIP.
@@ -93,24 +104,47 @@ export const agentMachine = setup({
             enqueue.stopChild(id);
           }),
         },
-        'endpoints.add': {
-          actions: assign({
-            vips: ({ context, event, spawn }) => {
-              const vips = { ...context.vips };
-              for (const endpoint of event.endpoints) {
-                vips[endpoint.id] = spawn('vip', {
-                  id: endpoint.id,
-                  input: {
-                    endpoint,
-                    hostname: context.hostname,
-                    drained: context.drained,
-                    spread: context.spread,
-                  },
-                });
-              }
-              return vips;
-            },
+        'link.down': {
+          actions: enqueueActions(({ context, event, enqueue }) => {
+            enqueue.assign({ linkDown: event.detail });
+            for (const vip of Object.values(context.vips)) enqueue.sendTo(vip, event);
           }),
+        },
+        'link.up': {
+          actions: enqueueActions(({ context, event, enqueue }) => {
+            enqueue.assign({ linkDown: undefined });
+            for (const vip of Object.values(context.vips)) enqueue.sendTo(vip, event);
+          }),
+        },
+        'endpoints.add': {
+          actions: [
+            assign({
+              vips: ({ context, event, spawn }) => {
+                const vips = { ...context.vips };
+                for (const endpoint of event.endpoints) {
+                  vips[endpoint.id] = spawn('vip', {
+                    id: endpoint.id,
+                    input: {
+                      endpoint,
+                      hostname: context.hostname,
+                      drained: context.drained,
+                      spread: context.spread,
+                    },
+                  });
+                }
+                return vips;
+              },
+            }),
+            // Spawned while the link is down: they learn it as those already running did.
+            enqueueActions(({ context, event, enqueue }) => {
+              const detail = context.linkDown;
+              if (detail === undefined) return;
+              for (const endpoint of event.endpoints) {
+                const vip = context.vips[endpoint.id];
+                if (vip) enqueue.sendTo(vip, { type: 'link.down', detail });
+              }
+            }),
+          ],
         },
         'endpoint.remove': {
           actions: enqueueActions(({ context, event, enqueue }) => {

@@ -81,9 +81,6 @@ export interface UnbindInput extends AddressInput {
    */
   awaitHolder: boolean;
 }
-export interface LinkInput {
-  ip: string;
-}
 export interface AddressCheckInput {
   ip: string;
 }
@@ -210,8 +207,6 @@ export const vipMachine = setup({
     handover: fromPromise<void, HandoverInput>(async () => {}),
     /** On stop, last: removes the VIP from the interface. src/actors/release.actors.ts */
     unbindOnStop: fromPromise<void, AddressInput>(async () => {}),
-    /** Follows the VIP interface's link (one watcher per interface); reports link.down and link.up. src/actors/link.actor.ts */
-    linkState: fromCallback<VipEvent, LinkInput>(() => {}),
     /** Claims the VIP back from a less preferred holder while this host is preferred and stable. src/actors/claim.actor.ts */
     preferredClaim: fromCallback<VipEvent, LockKeyInput>(() => {}),
   },
@@ -357,16 +352,11 @@ export const vipMachine = setup({
           }),
           onError: { actions: 'recordActorError' },
         },
-        {
-          id: 'linkState',
-          src: 'linkState',
-          input: ({ context }) => ({ ip: context.endpoint.ip }),
-          onError: { actions: 'recordActorError' },
-        },
       ],
       on: {
         drain: { target: '.DRAINING', actions: 'recordDrained' },
         undrain: { actions: 'recordDrained' },
+        // From the supervisor, which follows the interface's link once for every VIP.
         'link.down': { actions: 'recordLink' },
         'link.up': { actions: 'recordLink' },
         'preferred.claim': { actions: 'recordClaim' },
