@@ -410,7 +410,7 @@ describe.skipIf(!isRoot)('failover in network namespaces (root)', () => {
       const runs: FailoverMeasure[] = [];
       for (let run = 1; run <= GRACEFUL_RUNS; run++) {
         const holder = await settle(VIP6, `${VIP6}/128`, loop6);
-        await lab.exec('client', 'ping', ['-6', '-c', '1', '-W', '1', VIP6]);
+        await lab.ping6('client', VIP6);
         expect(await lab.neighbourMac('client', VIP6)).toBe(holder.node.mac);
 
         const capture = await lab.capture('client', 'icmp6 and ip6[40] == 136');

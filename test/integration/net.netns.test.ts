@@ -139,7 +139,7 @@ describe.skipIf(!isRoot)('net adapters in a namespace lab (root)', { timeout: 20
 
   it("moves the client's neighbour entry with an unsolicited NA (IPv6)", async () => {
     await a.add(`${VIP6}/128`);
-    await lab.exec('client', 'ping', ['-6', '-c', '1', '-W', '1', VIP6]);
+    await lab.ping6('client', VIP6);
     expect(await lab.neighbourMac('client', VIP6)).toBe(macA);
 
     const capture = await lab.capture('client', 'icmp6 and ip6[40] == 136');

@@ -309,6 +309,15 @@ export class Lab {
     await ipBatch(this.node(ref).ns, ['link set eth0 up']);
   }
 
+  /**
+   * Pings an IPv6 address once, allowing 3 s: the kernel resolves the neighbour with up to three
+   * solicitations 1 s apart, and on a segment just built the first one went unanswered in CI (a
+   * 1 s ping, then three 200 ms apart, failed with it).
+   */
+  async ping6(from: NodeRef, address: string): Promise<void> {
+    await this.exec(from, 'ping', ['-6', '-c', '1', '-w', '3', address]);
+  }
+
   /** The MAC a node's neighbour table holds for `ipAddress`, if any (not for FAILED/INCOMPLETE). */
   async neighbourMac(ref: NodeRef, ipAddress: string): Promise<string | undefined> {
     const stdout = await ip(['-n', this.node(ref).ns, '-j', 'neigh', 'show', 'to', ipAddress]);
