@@ -140,18 +140,18 @@ export class CapAnnouncer implements AnnouncerPort {
     if (!watchers) return;
     // Our kernel's frames (libpcap sees outgoing ones, though not those sent on this handle).
     if (claim.mac === link.mac || claim.sourceMac === link.mac) {
-      this.#dispatch(this.#ownClaimListeners, claim.ip, () => claim.ip);
+      this.#dispatch(this.#ownClaimListeners, claim.ip, claim.ip);
       return;
     }
     this.#counters.conflicts += 1;
-    this.#dispatch(watchers, claim.ip, () => ({ ip: claim.ip, mac: claim.mac }));
+    this.#dispatch(watchers, claim.ip, { ip: claim.ip, mac: claim.mac });
   }
 
-  #dispatch<T>(listeners: Iterable<(value: T) => void>, ip: string, value: () => T): void {
+  #dispatch<T>(listeners: Iterable<(value: T) => void>, ip: string, value: T): void {
     for (const listener of [...listeners]) {
       // This runs in the link's frame callback: a throw would surface as an uncaught exception.
       try {
-        listener(value());
+        listener(value);
       } catch (error) {
         this.#logger.error({ err: error, ip }, 'address claim handler failed');
       }

@@ -22,16 +22,22 @@ function watchablePort() {
   return { opened, state, clock, locks };
 }
 
+/** A watcher with a 1 s retry period, open for 5 s, noting when it asks for a resync. */
+async function startedWatcher() {
+  const port = watchablePort();
+  const watcher = new LockWatcher(port.locks, '/link/default/', port.clock, silentLogger, 1000);
+  const resyncs: number[] = [];
+  watcher.onResync(() => resyncs.push(port.clock.now()));
+  await watcher.start();
+  port.clock.increment(5000);
+  return { ...port, watcher, resyncs };
+}
+
 describe('LockWatcher: a broken watch', () => {
   it('is re-opened at once, and a resync follows the re-open', async () => {
     // etcd cancels a watch resumed from a compacted revision: a standby blind for a retry period
     // would miss a lock freed meanwhile.
-    const { opened, clock, locks } = watchablePort();
-    const watcher = new LockWatcher(locks, '/link/default/', clock, silentLogger, 1000);
-    const resyncs: number[] = [];
-    watcher.onResync(() => resyncs.push(clock.now()));
-    await watcher.start();
-    clock.increment(5000);
+    const { opened, clock, watcher, resyncs } = await startedWatcher();
     const brokeAt = clock.now();
     opened[0]?.handlers.onError(new Error('Watcher canceled: compacted'));
     await flush();
@@ -41,12 +47,7 @@ describe('LockWatcher: a broken watch', () => {
   });
 
   it('waits the retry period when it breaks again that soon, and when an open fails', async () => {
-    const { opened, state, clock, locks } = watchablePort();
-    const watcher = new LockWatcher(locks, '/link/default/', clock, silentLogger, 1000);
-    const resyncs: number[] = [];
-    watcher.onResync(() => resyncs.push(clock.now()));
-    await watcher.start();
-    clock.increment(5000);
+    const { opened, state, clock, watcher, resyncs } = await startedWatcher();
     const firstBreak = clock.now();
     opened[0]?.handlers.onError(new Error('broke'));
     await flush();
