@@ -167,7 +167,9 @@ export class HostLease {
       this.schedule(ownStall ? Math.max(0, retryMs - (clock.now() - sentAt)) : retryMs);
       return;
     }
-    this.schedule(keepaliveIntervalMs);
+    // Counted from the send, as the deadline is: counted from a late answer, the next keepalive
+    // left the lease only TTL - interval - twice the lateness, and leases lapsed on loaded hosts.
+    this.schedule(Math.max(0, keepaliveIntervalMs - (clock.now() - sentAt)));
   }
 
   private adopt(leaseId: LeaseId, deadline: number, reused: boolean): void {

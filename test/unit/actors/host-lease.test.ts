@@ -12,7 +12,7 @@ const CALL_TIMEOUT_MS = 1500;
  * A lease port on the simulated clock whose keepalives fail, by deadline, in the rounds listed:
  * what an etcd member that died (or a leader election) looks like to one keepalive.
  */
-function flakyLease(clock: SimulatedClock, failing: Set<number>, failFast = false) {
+function flakyLease(clock: SimulatedClock, failing: Set<number>, failFast = false, answerMs = 0) {
   const sent: number[] = [];
   const grants: number[] = [];
   const port: LeasePort = {
@@ -27,7 +27,11 @@ function flakyLease(clock: SimulatedClock, failing: Set<number>, failFast = fals
         if (failing.has(round) && failFast) reject(new Error('14 UNAVAILABLE: No connection established'));
         else if (failing.has(round))
           clock.setTimeout(() => reject(new Error('4 DEADLINE_EXCEEDED')), CALL_TIMEOUT_MS);
-        else resolve(id === `lease-${grants.length}` ? TTL_S : 0);
+        else {
+          const answer = () => resolve(id === `lease-${grants.length}` ? TTL_S : 0);
+          if (answerMs > 0) clock.setTimeout(answer, answerMs);
+          else answer();
+        }
       });
     },
     revoke: async () => {},
@@ -50,9 +54,9 @@ async function advance(clock: SimulatedClock, ms: number): Promise<void> {
   }
 }
 
-function start(failing: number[], failFast = false, stalledMs = 0) {
+function start(failing: number[], failFast = false, stalledMs = 0, answerMs = 0) {
   const clock = new SimulatedClock();
-  const lease = flakyLease(clock, new Set(failing), failFast);
+  const lease = flakyLease(clock, new Set(failing), failFast, answerMs);
   const events: (HostLeaseEvent & { at: number })[] = [];
   const hostLease = new HostLease({
     hostname: 'h1',
@@ -139,6 +143,17 @@ describe('HostLease keepalive retries', () => {
     // Sent at 3 s, failed at 4.5 s (the deadline), sent again in the next 50 ms step (not at 5 s).
     expect(lease.sent[1]).toBe(4550);
     expect(lease.grants).toEqual([0]);
+  });
+
+  it('keepalives go out an interval after the last was sent, not after its answer', async () => {
+    // Answers 1.2 s late (a loaded agent reads them late): counted from the answer, each lease
+    // lasted only TTL - interval - 2 × 1.2 s past the next send, and lapsed at 10 000 VIPs.
+    const { clock, lease, events, hostLease } = start([], false, 0, 1200);
+    await hostLease.start();
+    await advance(clock, 13_000);
+    await hostLease.stop({ revoke: false });
+    expect(lease.sent.slice(0, 4)).toEqual([3000, 6000, 9000, 12_000]);
+    expect(events.filter((e) => e.type === 'lease.expiring')).toEqual([]);
   });
 
   it('a short stall during a call that waited its whole deadline is still an etcd outage', async () => {
