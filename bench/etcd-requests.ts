@@ -44,3 +44,27 @@ export function requestRate(
   }
   return { perSecond: Math.round(((after.total - before.total) / seconds) * 100) / 100, byMethod };
 }
+
+/**
+ * Waits until etcd serves no more than `quietPerSecond` requests a second besides keepalives for
+ * `quietSeconds` in a row: the agents' writes of a burst (statuses, history) have drained. Returns
+ * how long that took, or null past `timeoutMs`.
+ */
+export async function writesSettled(
+  etcdUrl: string,
+  timeoutMs: number,
+  { quietPerSecond = 2, quietSeconds = 3 } = {},
+): Promise<number | null> {
+  const started = performance.now();
+  const besidesKeepalives = (count: EtcdRequestCount) => count.total - (count.byMethod.LeaseKeepAlive ?? 0);
+  let previous = besidesKeepalives(await etcdRequests(etcdUrl));
+  let quiet = 0;
+  while (performance.now() - started < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = besidesKeepalives(await etcdRequests(etcdUrl));
+    quiet = now - previous <= quietPerSecond ? quiet + 1 : 0;
+    previous = now;
+    if (quiet >= quietSeconds) return Math.round(performance.now() - started - quietSeconds * 1000);
+  }
+  return null;
+}

@@ -92,6 +92,7 @@ export function renderMarkdown(results: BenchResults): string {
           'VIPs',
           'create (how, ms)',
           'one holder each (ms)',
+          'etcd writes settled after (ms)',
           'RSS agent / frame worker (MB)',
           'CPU to converge (s)',
           'idle CPU (%)',
@@ -107,6 +108,7 @@ export function renderMarkdown(results: BenchResults): string {
             String(s.vips),
             `${s.create ?? 'api'} ${s.createMs}${s.createRetries ? ` (${s.createRetries} retried)` : ''}`,
             String(s.convergeMs),
+            s.settleMs === undefined ? '–' : s.settleMs === null ? 'not within 120 s' : String(s.settleMs),
             `${n1(max((a) => a.rssMb))} / ${n1(max((a) => a.workerRssMb ?? a.rssTreeMb - a.rssMb))}`,
             n1(max((a) => a.convergeCpuSeconds)),
             n1(max((a) => a.idleCpuPercent)),
@@ -121,9 +123,9 @@ export function renderMarkdown(results: BenchResults): string {
       '',
       'Per-agent figures are the highest of the 3 agents. "create": `bulk` is one `POST /endpoints/bulk` per agent with every VIP, ' +
         '`api` one `POST /endpoints` per VIP and agent. "one holder each": from the first create until the ' +
-        "kernels of the 3 hosts show every VIP bound exactly once. etcd requests are etcd's own count " +
+        'kernels of the 3 hosts show every VIP bound exactly once; "etcd writes settled": from then until etcd serves at most 2 requests/s besides keepalives for 3 s (the status and history records caught up), after which the idle window starts. etcd requests are etcd\'s own count ' +
         '(`grpc_server_msg_received_total`). The crash takes down the host holding the most VIPs (eth0 down + SIGKILL); ' +
-        '"re-owned": until the first, and until each, of its VIPs is bound on exactly one survivor (the first is the lease expiry, 3 to 6.5 s after the crash with TTL 6 s and a keepalive every 3 s).',
+        '"re-owned": until the first, and until each, of its VIPs is bound on exactly one survivor (the survivors end the claim of the crashed host once their probes agree it is dead, or else its lease expires 3 to 6.5 s after the crash).',
       '',
     );
     const withPlacement = scale.filter((s) => s.placement);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { LabAgent } from '../test/lab/agents.js';
 import { createLab } from '../test/lab/lab.js';
 import { createVipWithRetry } from './create-vip.js';
-import { type EtcdRequestCount, etcdRequests, requestRate } from './etcd-requests.js';
+import { type EtcdRequestCount, etcdRequests, requestRate, writesSettled } from './etcd-requests.js';
 import { holderCounts, kernelHolders } from './kernel-holders.js';
 import { startLabAgents, startWithRetry } from './lab-agents.js';
 import { buildLinkd, compiledLab, type LinkdRuntime } from './linkd-build.js';
@@ -28,6 +28,8 @@ export interface ScaleOptions {
   convergeTimeoutMs?: number;
   /** Extra LINK_* settings for the agents. */
   env?: Record<string, string>;
+  /** Longest wait for the start's etcd writes to drain before the idle window (default 120 s). */
+  settleTimeoutMs?: number;
   /** How long after the crashed host's return the placement is read (default 15 s). */
   returnSettleMs?: number;
   /** A directory for each agent's log (`<vips>-<host>.log`), to explain a run. */
@@ -70,6 +72,11 @@ export interface ScaleResult {
   createRetries: number;
   /** From the first create until every VIP had exactly one holder (kernel view). */
   convergeMs: number;
+  /**
+   * From one holder each until etcd's write rate fell to that of an idle cluster: the status and
+   * history records catching up with the kernels (null: not within the timeout).
+   */
+  settleMs?: number | null;
   agentUsage: AgentUsage[];
   etcdIdle: { perSecond: number; byMethod: Record<string, number> };
   failover: {
@@ -157,8 +164,10 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const afterCreate = placementOf(await kernelHolders(lab, vips));
     log(`scale ${n}: placement after the create ${JSON.stringify(afterCreate)}`);
 
-    // Let the announcement bursts and status writes finish before calling it idle.
-    await sleep(5000);
+    // Idle starts once the status and history writes of the start have drained: measured
+    // apart, as the time the records in etcd lag the kernels.
+    const settleMs = await writesSettled(etcdUrl, options.settleTimeoutMs ?? 120_000);
+    log(`scale ${n}: etcd writes settled ${settleMs ?? 'not'} ms after one holder each`);
     const idleMs = options.idleMs ?? 15_000;
     const idleBefore = await etcdRequests(etcdUrl);
     const cpuBefore = agents.map((agent) => procUsage(pidOf(agent))?.cpuSeconds ?? 0);
@@ -217,6 +226,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       createMs: Math.round(createMs),
       createRetries,
       convergeMs: Math.round(convergeMs),
+      settleMs,
       agentUsage,
       etcdIdle,
       failover,

@@ -54,6 +54,12 @@ export class HostLease {
   private tickTimer: unknown;
   private expiryTimer: unknown;
   private running = false;
+  /**
+   * A keepalive or grant is in flight: a tick asked for meanwhile (`renewNow`) is left to its answer,
+   * as each tick schedules the next. Two ticks in flight that both learnt the lease had expired
+   * each granted a new one, and the second dropped the lease the first had just granted.
+   */
+  private ticking = false;
   /** `lease.expiring` went out for the lease in force and no renewal came since. */
   private warned = false;
   private readonly listeners = new Set<(event: HostLeaseEvent) => void>();
@@ -134,7 +140,16 @@ export class HostLease {
   }
 
   private async tick(): Promise<void> {
-    if (!this.running) return;
+    if (!this.running || this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.renewOrGrant();
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async renewOrGrant(): Promise<void> {
     const { lease, clock, ttlSeconds, keepaliveIntervalMs } = this.opts;
     const sentAt = clock.now();
     try {

@@ -24,7 +24,7 @@ import type { LockPort } from '../ports/coordination.js';
 import type { ProbePort } from '../ports/health.js';
 import type { LivenessStorePort } from '../ports/liveness.js';
 import type { Logger } from '../ports/logger.js';
-import type { AddressPort, AnnouncerPort, LinkStatePort } from '../ports/network.js';
+import type { AddressPort, AnnouncerPort } from '../ports/network.js';
 import { pacedLocks } from './paced-locks.js';
 
 export interface VipActorDeps {

@@ -156,6 +156,40 @@ describe('HostLease keepalive retries', () => {
     expect(events.filter((e) => e.type === 'lease.expiring')).toEqual([]);
   });
 
+  it('a renewal asked for while a keepalive is in flight waits for its answer: one lease granted, not one per call', async () => {
+    // Two keepalives in flight both learnt that the lease had expired, and each granted a new one:
+    // the second dropped the lease the first had just granted (three leases in 20 s at 10 000 VIPs).
+    const clock = new SimulatedClock();
+    const grants: number[] = [];
+    const port: LeasePort = {
+      grant: async () => {
+        grants.push(clock.now());
+        return `lease-${grants.length}`;
+      },
+      keepAlive: (id) =>
+        new Promise((resolve) => clock.setTimeout(() => resolve(id === 'lease-1' ? 0 : TTL_S), 1000)),
+      revoke: async () => {},
+    };
+    const hostLease = new HostLease({
+      hostname: 'h1',
+      ttlSeconds: TTL_S,
+      keepaliveIntervalMs: 3000,
+      faultAfter: 2,
+      expiryMarginMs: 1000,
+      lease: port,
+      kv,
+      clock,
+      logger: silentLogger,
+    });
+    await hostLease.start();
+    await advance(clock, 3200);
+    hostLease.renewNow();
+    await advance(clock, 3000);
+    await hostLease.stop({ revoke: false });
+    expect(grants).toHaveLength(2);
+    expect(hostLease.inForce?.leaseId).toBe('lease-2');
+  });
+
   it('a short stall during a call that waited its whole deadline is still an etcd outage', async () => {
     const { events, clock, hostLease } = start([1, 2, 3, 4, 5, 6, 7, 8], false, 300);
     await hostLease.start();
