@@ -1,6 +1,6 @@
 // Preload for profiling a process whose command line the bench does not control (NODE_OPTIONS
 // refuses --cpu-prof on Node 20): NODE_OPTIONS="--import file:///…/bench/cpu-profiler.mjs" with
-// LINK_BENCH_PROFILE_DIR set. Writes <dir>/<pid>-<n>.cpuprofile on SIGUSR2 (and starts a new one,
+// BENCH_PROFILE_DIR set. Writes <dir>/<pid>-<n>.cpuprofile on SIGUSR1 (SIGUSR2 is linkd's hold-stop; and starts a new one,
 // so each file covers one phase) and when the process exits normally (not on SIGKILL), with
 // process.memoryUsage() next to it. The in-process inspector answers synchronously, which is
 // what makes writing from the 'exit' handler possible.
@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 
-const dir = process.env.LINK_BENCH_PROFILE_DIR;
+const dir = process.env.BENCH_PROFILE_DIR;
 if (dir) {
   const session = new Session();
   session.connect();
@@ -24,7 +24,7 @@ if (dir) {
     });
     writeFileSync(`${name}.memory.json`, JSON.stringify(process.memoryUsage()));
   };
-  process.on('SIGUSR2', () => {
+  process.on('SIGUSR1', () => {
     dump();
     session.post('Profiler.start');
   });

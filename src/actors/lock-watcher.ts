@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock.js';
 import type { LockPort, LockState } from '../ports/coordination.js';
 import type { Logger } from '../ports/logger.js';
+import { EventSlices } from './event-slices.js';
 
 type Listener = (lock: LockState | undefined) => void;
 
@@ -16,6 +17,10 @@ export class LockWatcher {
   private retryTimer: unknown;
   private running = false;
   private lastBreakAt = Number.NEGATIVE_INFINITY;
+  /** Changes and re-syncs in the order etcd sent them, a slice per macrotask. */
+  private readonly slices = new EventSlices((error) =>
+    this.logger.error({ err: error }, 'a lock change listener failed'),
+  );
 
   constructor(
     private readonly locks: LockPort,
@@ -32,6 +37,7 @@ export class LockWatcher {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.slices.clear();
     this.clock.clearTimeout(this.retryTimer);
     await this.cancel?.().catch(() => {});
     this.cancel = undefined;
@@ -81,7 +87,7 @@ export class LockWatcher {
     if (!this.running) return;
     try {
       this.cancel = await this.locks.watch(this.prefix, {
-        onChange: ({ key, lock }) => this.dispatch(key, lock),
+        onChange: ({ key, lock }) => this.slices.run(() => this.dispatch(key, lock)),
         onReconnect: () => this.resync(),
         onError: (error) => {
           this.logger.warn({ err: error }, 'lock watch broke; re-opening it');
@@ -115,8 +121,11 @@ export class LockWatcher {
     this.retryTimer = this.clock.setTimeout(() => void this.reopen(), this.retryMs);
   }
 
+  /** After the changes already received: a re-read must not be overtaken by an older change. */
   private resync(): void {
-    for (const listener of this.resyncListeners) listener();
+    this.slices.run(() => {
+      for (const listener of this.resyncListeners) listener();
+    });
   }
 
   private dispatch(key: string, lock: LockState | undefined): void {

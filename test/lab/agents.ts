@@ -71,6 +71,13 @@ export class LabAgent {
         LINK_LISTEN: `127.0.0.1:${port}`,
         // LAB_LOG_LEVEL=debug to see every etcd retry when a lab test needs explaining.
         LINK_LOG_LEVEL: process.env.LAB_LOG_LEVEL ?? 'info',
+        // LAB_PROFILE_DIR=DIR to profile the agents (bench/cpu-profiler.mjs: a profile per SIGUSR1).
+        ...(process.env.LAB_PROFILE_DIR
+          ? {
+              NODE_OPTIONS: `--import ${new URL('../../bench/cpu-profiler.mjs', import.meta.url).href}`,
+              BENCH_PROFILE_DIR: process.env.LAB_PROFILE_DIR,
+            }
+          : {}),
         ...this.options.env,
       },
     });

@@ -83,6 +83,11 @@ class CapWorkerLink implements FrameLink {
   #nextId = 0;
   #closed = false;
   #stderr = '';
+  /**
+   * Requests of one synchronous run, written to the worker together: a takeover of thousands of
+   * VIPs made one pipe write per announcement (2 s of one agent's CPU at 10 000 VIPs).
+   */
+  #outbox: string[] = [];
   #onStart: ((error?: Error) => void) | undefined;
 
   constructor(
@@ -133,8 +138,15 @@ class CapWorkerLink implements FrameLink {
     const id = this.#nextId;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#child.stdin.write(`${JSON.stringify({ id, frames: frames.map((f) => f.toString('hex')) })}\n`);
+      if (this.#outbox.length === 0) queueMicrotask(() => this.#flush());
+      this.#outbox.push(`${JSON.stringify({ id, frames: frames.map((f) => f.toString('hex')) })}\n`);
     });
+  }
+
+  #flush(): void {
+    const lines = this.#outbox.join('');
+    this.#outbox = [];
+    if (!this.#closed) this.#child.stdin.write(lines);
   }
 
   onFrame(listener: (frame: Buffer) => void): void {
