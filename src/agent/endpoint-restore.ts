@@ -11,6 +11,8 @@ export interface EndpointRestoreDeps {
   vips: VipSystem;
   clock: Clock;
   logger: Logger;
+  /** Before the VIPs start: unbinds what an earlier run left bound and other hosts hold now. */
+  unbindStale?: (endpoints: readonly Endpoint[]) => Promise<unknown>;
 }
 
 /** How long a start waits before reading the stored endpoints again while etcd is away. */
@@ -49,6 +51,12 @@ export class EndpointRestore {
       if (vips.runs(record.endpoint)) continue;
       vips.index([record.endpoint]);
       restored.push(record.endpoint);
+    }
+    try {
+      await this.deps.unbindStale?.(restored);
+    } catch (error) {
+      // The statecharts unbind them too, each once etcd has answered: later, not never.
+      logger.warn({ err: error }, 'could not check for addresses left by an earlier run');
     }
     await vips.spawnInBatches(restored);
     logger.info({ endpoints: Object.keys(vips.vips()).length }, 'endpoints restored');

@@ -15,6 +15,7 @@ import { EndpointWrites } from '../agent/endpoint-writes.js';
 import { Failover } from '../agent/failover.js';
 import { HostMaintenance } from '../agent/host-maintenance.js';
 import { HostServices } from '../agent/host-services.js';
+import { unbindStaleAddresses } from '../agent/stale-addresses.js';
 import { StandbyFollowing } from '../agent/standby-following.js';
 import { StatusPublisher } from '../agent/status-publisher.js';
 import { TransitionRecorder } from '../agent/transition-recorder.js';
@@ -161,7 +162,20 @@ export function composeAgent(deps: AgentDeps): Agent {
       maxEndpoints: settings.maxEndpoints,
       vipProblem: deps.vipProblem,
     }),
-    restore: new EndpointRestore({ store, maintenance, vips, clock, logger }),
+    restore: new EndpointRestore({
+      store,
+      maintenance,
+      vips,
+      clock,
+      logger,
+      unbindStale: (endpoints) =>
+        unbindStaleAddresses(endpoints, {
+          hostname,
+          address: deps.address,
+          locks: coordination.lock,
+          logger,
+        }),
+    }),
     maintenance,
     failover: new Failover({
       hostname,

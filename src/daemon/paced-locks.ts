@@ -32,6 +32,7 @@ export function pacedLocks(locks: LockPort, max = MAX_LOCK_CALLS_IN_FLIGHT): Loc
     campaign: (key, holder, leaseId) => paced(() => locks.campaign(key, holder, leaseId)),
     release: (key, leaseId) => paced(() => locks.release(key, leaseId)),
     read: (key) => locks.read(key),
+    readAll: (prefix) => locks.readAll(prefix),
     watch: (prefix, handlers) => locks.watch(prefix, handlers),
   };
 }

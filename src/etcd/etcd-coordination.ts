@@ -100,6 +100,12 @@ export class EtcdCoordination implements CoordinationPort {
       campaign: (key, holder, id) => this.campaign(key, holder, id),
       release: (key, id) => this.release(key, id),
       read: (key) => this.readLock(key),
+      readAll: async (prefix) => {
+        const kvs = await rangePrefix(prefix, (request) =>
+          this.count('range', this.client.kv.range(request, this.opts()), `${prefix}*`),
+        );
+        return new Map(kvs.map((kv) => [kv.key.toString(), toLockState(kv)]));
+      },
       watch: (prefix, handlers) => this.watch(prefix, handlers),
     };
     this.kv = {

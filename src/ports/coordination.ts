@@ -32,6 +32,8 @@ export interface LockPort {
   /** Deletes `key` only if it is bound to `leaseId`; resolves whether it was deleted. */
   release(key: string, leaseId: LeaseId): Promise<boolean>;
   read(key: string): Promise<LockState | undefined>;
+  /** Every lock under `prefix` at one revision, by key. */
+  readAll(prefix: string): Promise<Map<string, LockState>>;
   /**
    * Watches every key under `prefix`. `onReconnect` fires when the watch resumes after a break, so
    * callers can re-read what they may have missed; `onError` when it broke for good.

@@ -143,6 +143,12 @@ export class FakeEtcd {
         const entry = this.data.get(key);
         return entry ? toLock(entry) : undefined;
       },
+      readAll: async (prefix) => {
+        this.call('range');
+        const locks = new Map<string, LockState>();
+        for (const [key, entry] of this.data) if (key.startsWith(prefix)) locks.set(key, toLock(entry));
+        return locks;
+      },
       watch: async (prefix, handlers) => {
         this.call('watch');
         return watching(this.watchers, { prefix, handlers });

@@ -71,13 +71,7 @@ export class LabAgent {
         LINK_LISTEN: `127.0.0.1:${port}`,
         // LAB_LOG_LEVEL=debug to see every etcd retry when a lab test needs explaining.
         LINK_LOG_LEVEL: process.env.LAB_LOG_LEVEL ?? 'info',
-        // LAB_PROFILE_DIR=DIR to profile the agents (bench/cpu-profiler.mjs: a profile per SIGUSR1).
-        ...(process.env.LAB_PROFILE_DIR
-          ? {
-              NODE_OPTIONS: `--import ${new URL('../../bench/cpu-profiler.mjs', import.meta.url).href}`,
-              BENCH_PROFILE_DIR: process.env.LAB_PROFILE_DIR,
-            }
-          : {}),
+        ...labNodeOptions(),
         ...this.options.env,
       },
     });
@@ -250,4 +244,20 @@ export async function firstMatch<T>(
     what,
   );
   return found as T;
+}
+
+/**
+ * LAB_NODE_OPTIONS (V8 flags to weigh, beside linkd's own) and LAB_PROFILE_DIR=DIR (a CPU profile
+ * per SIGUSR1, see bench/cpu-profiler.mjs), for explaining a lab run.
+ */
+function labNodeOptions(): Record<string, string> {
+  const profileDir = process.env.LAB_PROFILE_DIR;
+  const options = [
+    process.env.LAB_NODE_OPTIONS ?? '',
+    profileDir ? `--import ${new URL('../../bench/cpu-profiler.mjs', import.meta.url).href}` : '',
+  ].filter(Boolean);
+  return {
+    ...(options.length > 0 ? { NODE_OPTIONS: options.join(' ') } : {}),
+    ...(profileDir ? { BENCH_PROFILE_DIR: profileDir } : {}),
+  };
 }

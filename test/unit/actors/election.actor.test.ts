@@ -20,6 +20,7 @@ async function election(held: LockState) {
     },
     release: async () => true,
     read: async () => held,
+    readAll: async () => new Map(),
     watch: async () => async () => {},
   };
   const listeners = new Set<(event: HostLeaseEvent) => void>();

@@ -25,6 +25,7 @@ function slowLocks() {
       return true;
     },
     read: async () => undefined,
+    readAll: async () => new Map(),
     watch: async () => async () => {},
   };
   const settleAll = async () => {
