@@ -56,7 +56,7 @@ export const defaultSettings: AgentSettings = {
   handoverTimeoutMs: 2000,
   bindCheckMs: 1000,
   bindRecheckMs: 10_000,
-  maxEndpoints: 1000,
+  maxEndpoints: 10_000,
   defaultFaultPolicy: 'activate',
   publishStatus: true,
   probeIntervalMs: 20,

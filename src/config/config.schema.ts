@@ -387,7 +387,7 @@ export const settings = {
   maxEndpoints: setting({
     flag: '--max-endpoints',
     arg: 'N',
-    default: '1000',
+    default: '10000',
     description: 'endpoints allowed on this host; 0 or less removes the limit',
     schema: integer('must be a whole number (0 or less: no limit)'),
   }),

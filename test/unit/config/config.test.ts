@@ -56,7 +56,7 @@ describe('loadConfig', () => {
       placement: 'preferred',
       linkPollMs: 500,
       faultPolicy: 'activate',
-      maxEndpoints: 1000,
+      maxEndpoints: 10_000,
       logLevel: 'info',
       inspect: false,
       holdOnStop: false,
