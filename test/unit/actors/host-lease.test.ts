@@ -54,23 +54,32 @@ async function advance(clock: SimulatedClock, ms: number): Promise<void> {
   }
 }
 
-function start(failing: number[], failFast = false, stalledMs = 0, answerMs = 0) {
-  const clock = new SimulatedClock();
-  const lease = flakyLease(clock, new Set(failing), failFast, answerMs);
-  const events: (HostLeaseEvent & { at: number })[] = [];
-  const hostLease = new HostLease({
+/** A host lease on `port`: TTL 6 s, a keepalive every 3 s, `etcd.down` after 2 failures. */
+function hostLeaseOn(
+  clock: SimulatedClock,
+  port: LeasePort,
+  stalls?: { stalledSince(since: number): number },
+) {
+  return new HostLease({
     hostname: 'h1',
     ttlSeconds: TTL_S,
     keepaliveIntervalMs: 3000,
     faultAfter: 2,
     expiryMarginMs: 1000,
-    lease: lease.port,
+    lease: port,
     kv,
-    // The agent's own loop stalled for `stalledMs` during each call, as a starved agent's does.
-    stalls: { stalledSince: () => stalledMs },
+    ...(stalls ? { stalls } : {}),
     clock,
     logger: silentLogger,
   });
+}
+
+function start(failing: number[], failFast = false, stalledMs = 0, answerMs = 0) {
+  const clock = new SimulatedClock();
+  const lease = flakyLease(clock, new Set(failing), failFast, answerMs);
+  const events: (HostLeaseEvent & { at: number })[] = [];
+  // The agent's own loop stalled for `stalledMs` during each call, as a starved agent's does.
+  const hostLease = hostLeaseOn(clock, lease.port, { stalledSince: () => stalledMs });
   hostLease.subscribe((event) => events.push({ ...event, at: clock.now() }));
   return { clock, lease, events, hostLease };
 }
@@ -170,17 +179,7 @@ describe('HostLease keepalive retries', () => {
         new Promise((resolve) => clock.setTimeout(() => resolve(id === 'lease-1' ? 0 : TTL_S), 1000)),
       revoke: async () => {},
     };
-    const hostLease = new HostLease({
-      hostname: 'h1',
-      ttlSeconds: TTL_S,
-      keepaliveIntervalMs: 3000,
-      faultAfter: 2,
-      expiryMarginMs: 1000,
-      lease: port,
-      kv,
-      clock,
-      logger: silentLogger,
-    });
+    const hostLease = hostLeaseOn(clock, port);
     await hostLease.start();
     await advance(clock, 3200);
     hostLease.renewNow();
