@@ -5,6 +5,7 @@ import { CapAnnouncer } from '../net/frames/arp-announcer.js';
 import { systemClock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { AddressPort, AnnouncerPort, LinkStatePort } from '../ports/network.js';
+import { interfaceAddressesChanged } from './vip-policy.js';
 
 export interface HostNetwork {
   address: AddressPort;
@@ -29,7 +30,7 @@ export async function realNetwork(iface: string, logger: Logger, linkPollMs: num
   const link = new LinkMonitor({ iface, pollMs: linkPollMs, clock: systemClock, logger });
   await link.start();
   return {
-    address: new IpRouteAddressPort(iface),
+    address: new IpRouteAddressPort(iface, { onUnbind: interfaceAddressesChanged }),
     announcer,
     link,
     close: async () => {

@@ -19,6 +19,8 @@ export interface IpRouteAddressPortOptions {
    */
   readMaxAgeMs?: number;
   now?: () => number;
+  /** After each unbind (whatever its outcome): other readers of the interface may be out of date. */
+  onUnbind?: () => void;
 }
 
 interface BoundAddress {
@@ -55,6 +57,7 @@ export class IpRouteAddressPort implements AddressPort {
   readonly #run: IpRunner;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
+  readonly #onUnbind: (() => void) | undefined;
   #snapshot: Snapshot | undefined;
   /** The interface's index at the last read: a renamed interface keeps it, a re-created one does not. */
   #index: number | undefined;
@@ -76,6 +79,7 @@ export class IpRouteAddressPort implements AddressPort {
     this.#run = options.run ?? runIp;
     this.#maxAgeMs = options.readMaxAgeMs ?? 500;
     this.#now = options.now ?? monotonicNow;
+    this.#onUnbind = options.onUnbind;
   }
 
   /** Compares by address only (LinK does too): `10.0.0.10/24` counts as bound for `10.0.0.10/32`. */
@@ -253,11 +257,12 @@ export class IpRouteAddressPort implements AddressPort {
    * after a failed one the interface's state is unknown, so the next caller reads it afresh.
    */
   #wrote(write: PendingWrite, error?: unknown): void {
+    const [, verb, cidr = ''] = write.args;
+    if (verb !== 'replace') this.#onUnbind?.();
     if (error !== undefined) {
       this.#snapshot = undefined;
       return;
     }
-    const [, verb, cidr = ''] = write.args;
     const vip = parseVip(cidr);
     this.#snapshot?.later.set(vip.ip, { prefix: vip.prefix, bound: verb === 'replace' });
   }

@@ -80,6 +80,16 @@ describe('IpRouteAddressPort with many VIPs', () => {
     expect(ip.reads()).toBe(1);
   });
 
+  it('tells after each unbind, not after a bind, so a cached list of the interfaces is read again', async () => {
+    const ip = fakeIp(0);
+    let unbinds = 0;
+    const port = new IpRouteAddressPort('eth0', { run: ip.run, onUnbind: () => unbinds++ });
+    await Promise.all(vips(3).map((vip) => port.add(vip)));
+    expect(unbinds).toBe(0);
+    await Promise.all(vips(2).map((vip) => port.remove(vip)));
+    expect(unbinds).toBe(2);
+  });
+
   it('reuses a read for readMaxAgeMs, then reads again', async () => {
     let now = 1000;
     const ip = fakeIp();
