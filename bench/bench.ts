@@ -21,6 +21,8 @@ export interface BenchOptions {
   scale: readonly number[];
   /** How the scale suite creates its endpoints (default bulk). */
   scaleCreate?: 'bulk' | 'api';
+  /** The agents' `--placement` in the scale suite (default preferred, linkd's default). */
+  scalePlacement?: 'preferred' | 'spread';
   /** Where the scale runs' agent logs go (none kept without it). */
   logDir?: string;
   apiEndpoints: number;
@@ -78,6 +80,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             log,
             runtime: options.runtime,
             ...(options.scaleCreate ? { create: options.scaleCreate } : {}),
+            ...(options.scalePlacement ? { placement: options.scalePlacement } : {}),
             ...(options.logDir ? { logDir: options.logDir } : {}),
             ...(options.idleMs ? { idleMs: options.idleMs, returnSettleMs: options.idleMs } : {}),
           }),

@@ -134,12 +134,14 @@ export function renderMarkdown(results: BenchResults): string {
         table(
           [
             'VIPs',
+            '`--placement`',
             'placement after the create',
             'after the crash (survivors)',
             'after the crashed host returned',
           ],
           withPlacement.map((s) => [
             String(s.vips),
+            s.placementMode ?? 'preferred',
             placement(s.placement.afterCreate),
             placement(s.placement.afterCrash),
             placement(s.placement.afterReturn),

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       repeats: { type: 'string' },
       scale: { type: 'string' },
       create: { type: 'string' },
+      placement: { type: 'string' },
       api: { type: 'string' },
       runtime: { type: 'string' },
       out: { type: 'string' },
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   if (values.help) {
     process.stdout.write(
       'npm run bench -- [--only failover,scale,api] [--tools link,keepalived,keepalived-v3,link-ttl3] [--scenarios crash,graceful,backend]\n' +
-        '                 [--repeats N] [--scale 1,1000,5000,10000] [--create bulk|api] [--api N] [--runtime compiled|tsx]\n' +
+        '                 [--repeats N] [--scale 1,1000,5000,10000] [--create bulk|api] [--placement preferred|spread] [--api N] [--runtime compiled|tsx]\n' +
         '                 [--out DIR] [--logs DIR] [--quick]\n',
     );
     return;
@@ -79,6 +80,8 @@ async function main(): Promise<void> {
     repeats: positive(values.repeats, quick ? 1 : 5, 'repeats'),
     scale,
     scaleCreate: list(values.create, ['bulk', 'api'] as const, ['bulk'], 'create')[0] ?? 'bulk',
+    scalePlacement:
+      list(values.placement, ['preferred', 'spread'] as const, ['preferred'], 'placement')[0] ?? 'preferred',
     apiEndpoints: positive(values.api, quick ? 50 : 1000, 'api'),
     runtime,
     ...(values.logs ? { logDir: values.logs } : {}),

@@ -19,6 +19,12 @@ export interface ScaleOptions {
    * VIP and agent, `createConcurrency` at a time.
    */
   create?: 'bulk' | 'api';
+  /**
+   * The agents' `--placement`: with `spread`, each VIP's holder is ranked by rendezvous hashing,
+   * and a returning host takes its share back after `--preempt-delay` (30 s), which the reading
+   * after its return then waits for.
+   */
+  placement?: 'preferred' | 'spread';
   runtime: LinkdRuntime;
   log: (line: string) => void;
   /** Idle window for etcd load and CPU (default 15 s: five keepalive periods). */
@@ -66,6 +72,8 @@ export interface ScaleResult {
   vips: number;
   agents: number;
   create: 'bulk' | 'api';
+  /** The agents' `--placement`. */
+  placementMode?: 'preferred' | 'spread';
   /** All creates through the API (every VIP on every agent). */
   createMs: number;
   /** Creates answered with a 5xx and retried (the agent could not reach etcd in time). */
@@ -121,7 +129,11 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const agentLab = options.runtime === 'compiled' ? compiledLab(lab, await buildLinkd()) : lab;
     agents = await startLabAgents(agentLab, {
       etcd: etcd.endpoints,
-      env: { LINK_MAX_ENDPOINTS: String(Math.max(1000, n)), ...options.env },
+      env: {
+        LINK_MAX_ENDPOINTS: String(Math.max(1000, n)),
+        LINK_PLACEMENT: options.placement ?? 'preferred',
+        ...options.env,
+      },
     });
     const pidOf = (agent: LabAgent) => agent.pid as number;
     const cpuAtStart = agents.map((agent) => procUsage(pidOf(agent))?.cpuSeconds ?? 0);
@@ -216,13 +228,15 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       `${victim.hostname} to restore its ${n} endpoints`,
       500,
     );
-    await sleep(options.returnSettleMs ?? 15_000);
+    // With spread placement, past the returning host's preempt delay (30 s) and its handovers.
+    await sleep(options.returnSettleMs ?? (options.placement === 'spread' ? 60_000 : 15_000));
     const afterReturn = placementOf(await kernelHolders(lab, vips));
     log(`scale ${n}: placement after ${victim.hostname} returned ${JSON.stringify(afterReturn)}`);
     return {
       vips: n,
       agents: agents.length,
       create: mode,
+      placementMode: options.placement ?? 'preferred',
       createMs: Math.round(createMs),
       createRetries,
       convergeMs: Math.round(convergeMs),
