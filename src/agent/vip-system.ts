@@ -1,5 +1,5 @@
-import { type Actor, type ActorRefFrom, createActor, type InspectionEvent } from 'xstate';
-import type { AgentEvent, AgentMachine } from '../machines/agent.machine.js';
+import { type Actor, type ActorRefFrom, type AnyActorRef, createActor, type InspectionEvent } from 'xstate';
+import { type AgentEvent, type AgentMachine, vipsOf } from '../machines/agent.machine.js';
 import type { vipMachine } from '../machines/vip.machine.js';
 import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
 import type { Clock } from '../ports/clock.js';
@@ -48,12 +48,14 @@ export class VipSystem {
     this.actor.start();
   }
 
+  /** Every running VIP statechart, by endpoint id. */
   vips(): Record<string, VipRef> {
-    return this.actor.getSnapshot().context.vips;
+    return Object.fromEntries(vipsOf(this.actor).map((ref) => [ref.id, ref]));
   }
 
   ref(id: string): VipRef | undefined {
-    return this.vips()[id];
+    const child = this.actor.getSnapshot().children[id] as AnyActorRef | undefined;
+    return child?.src === 'vip' ? (child as VipRef) : undefined;
   }
 
   endpoints(): Endpoint[] {
