@@ -48,10 +48,21 @@ export class VipSystem {
     this.actor.start();
   }
 
-  /** Every running VIP statechart, by endpoint id. */
+  /**
+   * Every running VIP statechart, by endpoint id: one object per set of VIPs (xstate's record of
+   * children is new whenever one comes or goes), so callers may key caches on it.
+   */
   vips(): Record<string, VipRef> {
-    return Object.fromEntries(vipsOf(this.actor).map((ref) => [ref.id, ref]));
+    const children = this.actor.getSnapshot().children;
+    let vips = this.#vipsOfChildren.get(children);
+    if (!vips) {
+      vips = Object.fromEntries(vipsOf(this.actor).map((ref) => [ref.id, ref]));
+      this.#vipsOfChildren.set(children, vips);
+    }
+    return vips;
   }
+
+  readonly #vipsOfChildren = new WeakMap<object, Record<string, VipRef>>();
 
   ref(id: string): VipRef | undefined {
     const child = this.actor.getSnapshot().children[id] as AnyActorRef | undefined;
