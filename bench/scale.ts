@@ -129,6 +129,9 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const agentLab = options.runtime === 'compiled' ? compiledLab(lab, await buildLinkd()) : lab;
     agents = await startLabAgents(agentLab, {
       etcd: etcd.endpoints,
+      // The crashed host's agent restores every endpoint before it says it started: 18 s for
+      // 10 000 on a quiet machine.
+      startTimeoutMs: 20_000 + n * 5,
       env: {
         LINK_MAX_ENDPOINTS: String(Math.max(1000, n)),
         LINK_PLACEMENT: options.placement ?? 'preferred',
