@@ -176,6 +176,15 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const convergeMs = performance.now() - started;
     const cpuAtConverge = agents.map((agent) => procUsage(pidOf(agent))?.cpuSeconds ?? 0);
     log(`scale ${n}: one holder per VIP ${convergeMs.toFixed(0)} ms after the first create`);
+    if (options.placement === 'spread') {
+      // Hosts that outrank a VIP's holder take it back once healthy for --preempt-delay (30 s):
+      // the placement, the idle window and the crash come after those handovers.
+      await sleep(35_000);
+      const handedOverMs = await writesSettled(etcdUrl, options.settleTimeoutMs ?? 120_000);
+      log(
+        `scale ${n}: spread placement's handovers settled ${handedOverMs ?? 'not'} ms after the preempt delay`,
+      );
+    }
     const afterCreate = placementOf(await kernelHolders(lab, vips));
     log(`scale ${n}: placement after the create ${JSON.stringify(afterCreate)}`);
 
