@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEtcd } from '../lab/etcd.js';
-import { createLab, type Lab } from '../lab/lab.js';
+import { createLab, inactiveLinks, type Lab } from '../lab/lab.js';
 import { outagesOf } from '../lab/probe-loop.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -45,6 +45,12 @@ describe.skipIf(!isRoot)('namespace lab (root)', { timeout: 20_000 }, () => {
     for (const node of lab.nodes) expect(namespaces()).toContain(node.ns);
     for (const node of lab.nodes) expect(node.port.length).toBeLessThanOrEqual(15);
     expect(await lab.macOf('b')).toBe(lab.host('b').mac);
+    // Every link carries frames once the lab is up: a queue not yet activated drops them.
+    const links = await Promise.all([
+      inactiveLinks(lab.switch.ns, ['br0', ...lab.hosts.map((h) => h.port)]),
+      ...lab.hosts.map((h) => inactiveLinks(h.ns, ['eth0'])),
+    ]);
+    expect(links.flat()).toEqual([]);
     const results = await Promise.all([
       pingable(lab, 'client', lab.host('c').ip),
       pingable(lab, 'a', lab.switch.ip),
