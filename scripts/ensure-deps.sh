@@ -52,6 +52,13 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d node_modules/
   # node-gyp compiles cap against the runtime's own headers (no download).
   nodedir=${LINK_NODE_HOME:-$(dirname "$(dirname "$(command -v node)")")}
   if [ -f "$nodedir/include/node/node.h" ]; then export npm_config_nodedir="$nodedir"; fi
-  npm ci --no-audit --no-fund --loglevel=error
+  # The registry (or a proxy before it) fails a request now and then: a TLS error once failed a
+  # whole run. Three tries, 10 s apart; npm ci starts from a clean node_modules each time.
+  for try in 1 2 3; do
+    if npm ci --no-audit --no-fund --loglevel=error; then break; fi
+    if [ "$try" = 3 ]; then echo "npm ci failed 3 times" >&2; exit 1; fi
+    say "npm ci failed (try $try of 3); trying again in 10 s"
+    sleep 10
+  done
   echo "$want" >"$stamp"
 fi

@@ -34,7 +34,12 @@ if [ ! -x "$home/bin/node" ]; then
   printf '\033[1m==> %s\033[0m\n' "installing Node $version (node-linux-$arch) into $home (was: ${current:-no node})"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack --silent --no-fund "node-linux-$arch@$version" >/dev/null)
+  # Three tries, 10 s apart: the registry (or a proxy before it) fails a request now and then.
+  for try in 1 2 3; do
+    if (cd "$tmp" && npm pack --silent --no-fund "node-linux-$arch@$version" >/dev/null); then break; fi
+    if [ "$try" = 3 ]; then echo "could not fetch node-linux-$arch@$version from the npm registry" >&2; exit 1; fi
+    sleep 10
+  done
   mkdir -p "$tmp/unpacked"
   tar -xzf "$tmp"/node-linux-"$arch"-"$version".tgz -C "$tmp/unpacked" --strip-components=1
   "$tmp/unpacked/bin/node" --version >/dev/null
