@@ -6,6 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# The runtime's npm trusts the system's CA store (Debian's ca-certificates), as Debian's own node
+# does: behind a TLS-inspecting proxy the system trusts, its bundled CA list alone failed npm ci
+# ("self-signed certificate in certificate chain").
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 
 # Run time: etcd, libpcap, iproute2; tests: ping, arping, tcpdump, chromium, openssl, keepalived,
 # faketime (a clock step for one agent), strace (a slow disk for etcd: delayed syncs);
