@@ -2,13 +2,8 @@
 # Makes sure a Node runtime of the major version in .node-version is available: the machine's own
 # `node` if it is that major, else the npm registry's `node-linux-<arch>` package (the official
 # binary with its headers) unpacked into .runtime/. Prints the runtime's `node --version`.
+# Run by ensure-deps.sh, which also makes npm trust the system's CA store.
 set -euo pipefail
-# The runtime's npm trusts the system's CA store (Debian's ca-certificates), as Debian's own node
-# does: behind a TLS-inspecting proxy the system trusts, its bundled CA list alone failed npm ci
-# ("self-signed certificate in certificate chain").
-if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
-  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
-fi
 cd "$(dirname "$0")/.."
 
 version=$(tr -d ' \n\r' <.node-version)

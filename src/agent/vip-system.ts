@@ -1,5 +1,5 @@
 import { type Actor, type ActorRefFrom, type AnyActorRef, createActor, type InspectionEvent } from 'xstate';
-import { type AgentEvent, type AgentMachine, vipsOf } from '../machines/agent.machine.js';
+import { type AgentEvent, type AgentMachine, isVip, vipsOf } from '../machines/agent.machine.js';
 import type { vipMachine } from '../machines/vip.machine.js';
 import { type Endpoint, electionKeyOf } from '../model/endpoint.js';
 import type { Clock } from '../ports/clock.js';
@@ -66,7 +66,7 @@ export class VipSystem {
 
   ref(id: string): VipRef | undefined {
     const child = this.actor.getSnapshot().children[id] as AnyActorRef | undefined;
-    return child?.src === 'vip' ? (child as VipRef) : undefined;
+    return isVip(child) ? child : undefined;
   }
 
   endpoints(): Endpoint[] {
